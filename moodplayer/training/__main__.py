@@ -1,0 +1,56 @@
+"""python -m moodplayer.training --fer2013 CSV --ferplus CSV --out models/
+
+Trains (resuming from --checkpoints when a run was interrupted), exports the
+int8 TFLite model and writes the training curves next to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m moodplayer.training", description=__doc__)
+    parser.add_argument("--fer2013", type=Path, required=True, help="FER2013 csv or csv.gz")
+    parser.add_argument("--ferplus", type=Path, help="FER+ votes csv (fer2013new.csv format)")
+    parser.add_argument("--out", type=Path, default=Path("models"))
+    parser.add_argument(
+        "--checkpoints", type=Path,
+        default=Path(user_cache_dir("moodplayer")) / "training",
+        help="per-epoch checkpoints, kept outside git (default: %(default)s)")
+    parser.add_argument("--epochs", type=int, default=45)
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--lr", type=float, default=3e-3)
+    parser.add_argument("--export-only", action="store_true",
+                        help="skip training; export the best checkpoint")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+
+    from moodplayer.training.curves import plot_history
+    from moodplayer.training.export import export_int8
+    from moodplayer.training.model import build_model
+    from moodplayer.training.train import TrainConfig, train, training_targets
+    from moodplayer.vision.fer_data import load_split
+
+    cfg = TrainConfig(args.fer2013, args.ferplus, args.checkpoints, epochs=args.epochs,
+                      batch_size=args.batch_size, learning_rate=args.lr, bf16=False)
+    if args.export_only:
+        model = build_model()
+        model.load_weights(str(cfg.checkpoints / "best.weights.h5"))
+    else:
+        model = train(cfg)
+    model.save_weights(str(cfg.checkpoints / "final.weights.h5"))
+    train_rows = load_split(cfg.fer2013, "Training", cfg.ferplus)
+    images, _ = training_targets(train_rows, load_split(cfg.fer2013, "PublicTest", cfg.ferplus))
+    path = export_int8(model, images, args.out / "emotion_int8.tflite")
+    logging.info("wrote %s (%d bytes)", path, path.stat().st_size)
+    plot_history(cfg.checkpoints / "history.csv", args.out / "training_curves.png")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
