@@ -1,0 +1,57 @@
+"""The emotion classifier: our int8 TFLite model over a 48x48 grey face crop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from moodplayer.config import MODELS_DIR
+from moodplayer.vision.runtime import load_interpreter
+
+DEFAULT_MODEL = MODELS_DIR / "emotion_int8.tflite"
+CROP_SIZE = 48
+
+
+class EmotionClassifier:
+    """predict(face48) -> 7 probabilities in Emotion order.
+
+    Input is what models/MODEL_CARD.md states: a 48x48 uint8 grey crop, raw
+    pixel values (the model scales them itself).
+    """
+
+    def __init__(self, model_path: str | Path | None = None, num_threads: int = 1):
+        self.model_path = Path(model_path or DEFAULT_MODEL)
+        self._interp = load_interpreter(self.model_path, num_threads)
+        self._input = self._interp.get_input_details()[0]
+        self._output = self._interp.get_output_details()[0]
+        shape = tuple(self._input["shape"])
+        if shape != (1, CROP_SIZE, CROP_SIZE, 1) or self._output["shape"][-1] != 7:
+            raise ValueError(f"{self.model_path}: unexpected model shape {shape}")
+
+    def predict(self, face: np.ndarray) -> np.ndarray:
+        """face: (48, 48) uint8 grey. Returns float32 (7,) summing to 1."""
+        if face.shape != (CROP_SIZE, CROP_SIZE) or face.dtype != np.uint8:
+            raise ValueError(f"expected a 48x48 uint8 crop, got {face.shape} {face.dtype}")
+        self._interp.set_tensor(self._input["index"], _quantize(face, self._input))
+        self._interp.invoke()
+        probs = _dequantize(self._interp.get_tensor(self._output["index"])[0], self._output)
+        probs = np.clip(probs, 0.0, None)
+        total = probs.sum()
+        return (probs / total if total > 0 else np.full(7, 1 / 7)).astype(np.float32)
+
+
+def _quantize(face: np.ndarray, detail) -> np.ndarray:
+    x = face.astype(np.float32)[None, :, :, None]
+    scale, zero = detail["quantization"]
+    if detail["dtype"] == np.float32 or scale == 0:
+        return x.astype(detail["dtype"])
+    info = np.iinfo(detail["dtype"])
+    return np.clip(np.round(x / scale + zero), info.min, info.max).astype(detail["dtype"])
+
+
+def _dequantize(values: np.ndarray, detail) -> np.ndarray:
+    scale, zero = detail["quantization"]
+    if detail["dtype"] == np.float32 or scale == 0:
+        return values.astype(np.float32)
+    return (values.astype(np.float32) - zero) * scale
