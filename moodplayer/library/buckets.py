@@ -1,0 +1,118 @@
+"""Mood buckets and the rules that put a track into them, each with a reason.
+
+Rules read the tags first (mood tag, genre, BPM), then keywords in the title,
+album and folder names. Every assignment carries a short reason the UI shows,
+e.g. "genre 'Gospel' → devotional". User overrides are applied by the store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+BUCKETS = ("upbeat", "calm", "rap", "devotional", "instrumental")
+
+TEMPO = frozenset({"upbeat", "calm"})
+UPBEAT_MIN_BPM = 115.0
+CALM_MAX_BPM = 95.0
+
+DEVOTIONAL_WORDS = (
+    "gospel", "christian", "ccm", "worship", "praise", "hymn", "hymnal", "psalm", "spiritual",
+    "religious", "devotional", "sacred", "gregorian", "chant", "mantra", "manthra", "mantram",
+    "bhajan", "bajan", "bhajana", "kirtan", "keertan", "kirtana", "keerthanam", "keerthana",
+    "bhakti", "bhakthi", "bakthi", "bhakti geet", "aarti", "aarthi", "arati", "aarati",
+    "qawwali", "qawali", "qawwaali", "kawali", "sufi", "sufiana", "nasheed", "nashid", "anasheed",
+    "nasyid", "naat", "hamd", "dhikr", "zikr", "shabad", "gurbani", "stotram", "stotra",
+    "shloka", "sloka", "abhang", "bhakthi geethe", "devotionals",
+)
+INSTRUMENTAL_WORDS = (
+    "instrumental", "ambient", "classical", "new age", "newage", "piano", "lo-fi", "lofi",
+    "lo fi", "soundtrack", "score", "film score", "ost", "orchestral", "orchestra", "symphony",
+    "symphonic", "concerto", "sonata", "baroque", "chamber music", "study music",
+)
+# Album names can be anything ("Piano Man"), so only words that rarely mislead.
+ALBUM_INSTRUMENTAL_WORDS = (
+    "instrumental", "instrumentals", "soundtrack", "classical", "ambient", "lo-fi", "lofi", "ost",
+    "orchestral", "symphony", "concerto",
+)
+RAP_WORDS = (
+    "rap", "hip-hop", "hip hop", "hiphop", "trap", "grime", "drill", "gangsta", "boom bap",
+    "desi hip hop", "crunk",
+)
+UPBEAT_WORDS = (
+    "dance", "edm", "house", "techno", "trance", "disco", "drum and bass", "drum & bass", "dnb",
+    "dubstep", "electro", "eurodance", "punk", "metal", "hard rock", "reggaeton", "bhangra",
+    "ska", "party", "workout", "big beat", "hardstyle", "dancehall", "k-pop", "upbeat",
+)
+CALM_WORDS = (
+    "chillout", "chill", "chill-out", "lounge", "downtempo", "ballad", "acoustic", "meditation",
+    "sleep", "easy listening", "smooth jazz", "bossa nova", "relaxation", "calm",
+)
+# Mood tag words (TMOO / MOOD / WM/Mood), matched as words.
+MOOD_WORDS = {
+    "upbeat": ("happy", "energetic", "upbeat", "party", "uplifting", "excited", "exciting", "cheerful",
+               "fun", "joyful", "aggressive", "angry", "powerful", "dance", "danceable", "euphoric",
+               "intense", "bright", "hype", "pumped"),
+    "calm": ("calm", "relaxed", "relaxing", "chill", "mellow", "peaceful", "soft", "quiet", "sad",
+             "melancholy", "melancholic", "dreamy", "soothing", "gentle", "tender", "romantic",
+             "sleepy", "serene", "tranquil", "slow", "sombre", "somber", "reflective"),
+    "devotional": ("devotional", "spiritual", "prayerful", "worship", "religious", "sacred"),
+    "instrumental": ("instrumental",),
+}
+
+
+def _pattern(words: Iterable[str]) -> re.Pattern:
+    # Words, optionally plural ("Bhajans", "Hymns"), never inside another word ("therapy").
+    alternatives = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})s?(?![\w-])", re.IGNORECASE)
+
+
+_GENRE = {
+    "devotional": _pattern(DEVOTIONAL_WORDS),
+    "instrumental": _pattern(INSTRUMENTAL_WORDS),
+    "rap": _pattern(RAP_WORDS),
+    "upbeat": _pattern(UPBEAT_WORDS),
+    "calm": _pattern(CALM_WORDS),
+}
+_TITLE = {
+    "devotional": _pattern(DEVOTIONAL_WORDS),
+    "instrumental": _pattern(("instrumental",)),
+}
+_ALBUM = {
+    "devotional": _pattern(DEVOTIONAL_WORDS),
+    "instrumental": _pattern(ALBUM_INSTRUMENTAL_WORDS),
+}
+_FOLDER = {
+    "devotional": _pattern(DEVOTIONAL_WORDS),
+    "instrumental": _pattern(INSTRUMENTAL_WORDS),
+    "rap": _pattern(RAP_WORDS),
+}
+_MOOD = {bucket: _pattern(words) for bucket, words in MOOD_WORDS.items()}
+
+
+def assign(*, genre: str = "", mood: str = "", bpm: float | None = None, title: str = "",
+           album: str = "", folders: Iterable[str] = ()) -> dict[str, str]:
+    """Buckets for one track's tags -> reason. Earlier sources win for each bucket."""
+    found: dict[str, str] = {}
+
+    def add(rules: dict[str, re.Pattern], source: str, text: str, only: Iterable[str] = BUCKETS):
+        if not text:
+            return
+        for bucket, pattern in rules.items():
+            if bucket in only and bucket not in found and pattern.search(text):
+                found[bucket] = f"{source} '{text}' → {bucket}"
+
+    add(_MOOD, "mood tag", mood.strip())
+    # Mood tag decides upbeat vs calm when it says either; otherwise genre may.
+    tempo_decided = bool({"upbeat", "calm"} & found.keys())
+    add(_GENRE, "genre", genre.strip(), [b for b in BUCKETS if not (tempo_decided and b in TEMPO)])
+    add(_TITLE, "title", title.strip())
+    add(_ALBUM, "album", album.strip())
+    for folder in folders:
+        add(_FOLDER, "folder", folder)
+    if bpm and not TEMPO & found.keys():
+        if bpm >= UPBEAT_MIN_BPM:
+            found["upbeat"] = f"BPM {bpm:g} → upbeat"
+        elif bpm <= CALM_MAX_BPM:
+            found["calm"] = f"BPM {bpm:g} → calm"
+    return {bucket: found[bucket] for bucket in BUCKETS if bucket in found}

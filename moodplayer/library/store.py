@@ -1,0 +1,441 @@
+"""The library database: one SQLite file (WAL mode) with tracks, bucket
+assignments and their reasons, user overrides, play events, favourites and
+learned per-emotion weights.
+
+Threads: a `Store` holds one connection opened with check_same_thread=False and
+guards every use of it with its own lock, so one Store may be shared between
+threads. Still, give the scan worker its own Store on the same file: WAL lets
+the GUI's Store read while the scan writes, whereas a shared Store would make
+the GUI wait for each scan batch.
+
+Paths are stored as bytes (os.fsencode) so file names that are not valid UTF-8
+survive; `Track.path` is the os.fsdecode() form that open() and VLC accept.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from moodplayer.library.buckets import BUCKETS
+
+log = logging.getLogger(__name__)
+
+PLAY_EVENTS = ("played", "completed", "skipped")
+WEIGHT_MIN, WEIGHT_MAX = 0.1, 5.0
+MOVED_HERE = "you moved it here"
+
+MIGRATIONS = (
+    # 1: first schema.
+    """
+    CREATE TABLE tracks (
+        id INTEGER PRIMARY KEY,
+        path BLOB NOT NULL UNIQUE,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        artist TEXT NOT NULL DEFAULT '',
+        album TEXT NOT NULL DEFAULT '',
+        album_artist TEXT NOT NULL DEFAULT '',
+        track_no INTEGER,
+        year INTEGER,
+        genre TEXT NOT NULL DEFAULT '',
+        mood TEXT NOT NULL DEFAULT '',
+        bpm REAL,
+        duration REAL,
+        has_cover INTEGER NOT NULL DEFAULT 0,
+        rating REAL,
+        tag_play_count INTEGER,
+        added_at REAL NOT NULL,
+        missing INTEGER NOT NULL DEFAULT 0,
+        unplayable TEXT
+    );
+    CREATE TABLE track_buckets (
+        track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+        bucket TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        PRIMARY KEY (track_id, bucket)
+    ) WITHOUT ROWID;
+    CREATE INDEX track_buckets_by_bucket ON track_buckets(bucket);
+    CREATE TABLE bucket_overrides (
+        track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+        bucket TEXT NOT NULL,
+        included INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        at REAL NOT NULL,
+        PRIMARY KEY (track_id, bucket)
+    ) WITHOUT ROWID;
+    CREATE TABLE play_events (
+        id INTEGER PRIMARY KEY,
+        track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+        event TEXT NOT NULL,
+        emotion TEXT,
+        at REAL NOT NULL
+    );
+    CREATE INDEX play_events_by_track ON play_events(track_id);
+    CREATE TABLE favourites (
+        track_id INTEGER PRIMARY KEY REFERENCES tracks(id) ON DELETE CASCADE,
+        at REAL NOT NULL
+    );
+    CREATE TABLE emotion_weights (
+        track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+        emotion TEXT NOT NULL,
+        weight REAL NOT NULL,
+        PRIMARY KEY (track_id, emotion)
+    ) WITHOUT ROWID;
+    CREATE TABLE scan_errors (
+        path BLOB PRIMARY KEY,
+        reason TEXT NOT NULL
+    );
+    """,
+)
+
+TRACK_COLUMNS = ("id", "path", "title", "artist", "album", "album_artist", "track_no", "year", "genre",
+                 "mood", "bpm", "duration", "has_cover", "rating", "tag_play_count", "added_at",
+                 "missing", "unplayable")
+# Columns the scanner writes from a file's tags, in this order.
+TAG_COLUMNS = ("title", "artist", "album", "album_artist", "track_no", "year", "genre", "mood", "bpm",
+               "duration", "has_cover", "rating", "tag_play_count")
+
+_SELECT_TRACKS = f"""
+    SELECT {", ".join("t." + c for c in TRACK_COLUMNS)},
+           f.track_id IS NOT NULL,
+           COALESCE(s.plays, 0), COALESCE(s.completions, 0), COALESCE(s.skips, 0), s.last_played
+    FROM tracks t
+    LEFT JOIN favourites f ON f.track_id = t.id
+    LEFT JOIN (SELECT track_id,
+                      SUM(event = 'played') AS plays,
+                      SUM(event = 'completed') AS completions,
+                      SUM(event = 'skipped') AS skips,
+                      MAX(at) AS last_played
+               FROM play_events GROUP BY track_id) s ON s.track_id = t.id
+"""
+
+
+class StoreError(Exception):
+    """The database cannot be used (e.g. written by a newer MoodPlayer)."""
+
+
+@dataclass
+class Track:
+    id: int
+    path: str
+    title: str
+    artist: str
+    album: str
+    album_artist: str
+    track_no: int | None
+    year: int | None
+    genre: str
+    mood: str
+    bpm: float | None
+    duration: float | None  # seconds, from mutagen
+    has_cover: bool
+    rating: float | None  # 0..1 (POPM/255, FMPS_Rating)
+    tag_play_count: int | None
+    added_at: float
+    missing: bool
+    unplayable: str | None  # why VLC could not play it
+    favourite: bool
+    plays: int
+    completions: int
+    skips: int
+    last_played: float | None  # epoch seconds
+    buckets: dict[str, str] = field(default_factory=dict)  # effective bucket -> reason
+
+    @property
+    def display_title(self) -> str:
+        return self.title or Path(self.path).stem
+
+
+@dataclass
+class FileRecord:
+    """What the scanner read from one file, ready to store."""
+
+    path: bytes
+    size: int
+    mtime_ns: int
+    tags: tuple  # values in TAG_COLUMNS order
+    buckets: dict[str, str]  # automatic bucket -> reason
+
+
+class Store:
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        try:
+            self._conn = self._connect()
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError):
+                raise  # locked, unreadable, no space: the file itself is fine
+            self._move_aside(exc)
+            self._conn = self._connect()
+
+    @classmethod
+    def open_default(cls) -> Store:
+        from moodplayer.config import database_path
+
+        return cls(database_path())
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- opening ---------------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10.0)
+        try:
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise sqlite3.DatabaseError(f"integrity check failed: {check}")
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(f"{self.path} was written by a newer MoodPlayer (schema {version}); "
+                             f"this one knows up to {len(MIGRATIONS)}")
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in script.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    def _move_aside(self, exc: Exception) -> None:
+        kept = self.path.with_name(f"{self.path.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
+        log.warning("Library database %s is unreadable (%s); kept it as %s and started a new one",
+                    self.path, exc, kept)
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(str(self.path) + suffix)
+            if source.exists():
+                os.replace(source, Path(str(kept) + suffix))
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _query(self, sql: str, params: Iterable = ()) -> list[tuple]:
+        with self._lock:
+            return self._conn.execute(sql, tuple(params)).fetchall()
+
+    # --- reading tracks --------------------------------------------------------------------------
+
+    def tracks(self, bucket: str | None = None, include_missing: bool = False) -> list[Track]:
+        where, params = [], []
+        if not include_missing:
+            where.append("t.missing = 0")
+        if bucket is not None:
+            _check_bucket(bucket)
+            where.append("""(t.id IN (SELECT track_id FROM bucket_overrides WHERE bucket = ? AND included = 1)
+                             OR (t.id IN (SELECT track_id FROM track_buckets WHERE bucket = ?)
+                                 AND t.id NOT IN (SELECT track_id FROM bucket_overrides
+                                                  WHERE bucket = ? AND included = 0)))""")
+            params += [bucket] * 3
+        sql = _SELECT_TRACKS + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY t.id"
+        return self._build(self._query(sql, params))
+
+    def track(self, track_id: int) -> Track | None:
+        found = self._build(self._query(_SELECT_TRACKS + " WHERE t.id = ?", (track_id,)))
+        return found[0] if found else None
+
+    def track_by_path(self, path: str | os.PathLike) -> Track | None:
+        found = self._build(self._query(_SELECT_TRACKS + " WHERE t.path = ?", (_path_key(path),)))
+        return found[0] if found else None
+
+    def count(self) -> int:
+        return self._query("SELECT COUNT(*) FROM tracks WHERE missing = 0")[0][0]
+
+    def _build(self, rows: list[tuple]) -> list[Track]:
+        if not rows:
+            return []
+        buckets = self._effective_buckets([row[0] for row in rows])
+        tracks = []
+        for row in rows:
+            values = dict(zip(TRACK_COLUMNS, row[:len(TRACK_COLUMNS)], strict=True))
+            values["path"] = os.fsdecode(values["path"])
+            values["has_cover"] = bool(values["has_cover"])
+            values["missing"] = bool(values["missing"])
+            favourite, plays, completions, skips, last_played = row[len(TRACK_COLUMNS):]
+            tracks.append(Track(**values, favourite=bool(favourite), plays=plays, completions=completions,
+                                skips=skips, last_played=last_played, buckets=buckets.get(row[0], {})))
+        return tracks
+
+    def _effective_buckets(self, ids: list[int]) -> dict[int, dict[str, str]]:
+        """Automatic assignments with the user's overrides applied, in BUCKETS order."""
+        wanted = set(ids)
+        few = len(ids) <= 500
+        clause = f" WHERE track_id IN ({','.join('?' * len(ids))})" if few else ""
+        params = ids if few else ()
+        result: dict[int, dict[str, str]] = {}
+        for track_id, bucket, reason in self._query(
+                "SELECT track_id, bucket, reason FROM track_buckets" + clause, params):
+            if track_id in wanted:
+                result.setdefault(track_id, {})[bucket] = reason
+        for track_id, bucket, included, reason in self._query(
+                "SELECT track_id, bucket, included, reason FROM bucket_overrides" + clause, params):
+            if track_id not in wanted:
+                continue
+            chosen = result.setdefault(track_id, {})
+            if included:
+                chosen[bucket] = reason
+            else:
+                chosen.pop(bucket, None)
+        order = {b: i for i, b in enumerate(BUCKETS)}
+        return {tid: dict(sorted(chosen.items(), key=lambda kv: order.get(kv[0], 99)))
+                for tid, chosen in result.items()}
+
+    # --- user actions ----------------------------------------------------------------------------
+
+    def move_to_bucket(self, track_id: int, bucket: str, keep_others: bool = False) -> None:
+        """Put the track in `bucket` (reason "you moved it here"), and, unless `keep_others`,
+        take it out of every other bucket. Survives rescans."""
+        _check_bucket(bucket)
+        now = time.time()
+        rows = [(track_id, bucket, 1, MOVED_HERE, now)]
+        if not keep_others:
+            reason = f"you moved it to {bucket}"
+            rows += [(track_id, other, 0, reason, now) for other in BUCKETS if other != bucket]
+        with self._transaction() as conn:
+            self._require_track(conn, track_id)
+            conn.executemany("INSERT OR REPLACE INTO bucket_overrides VALUES (?, ?, ?, ?, ?)", rows)
+
+    def remove_from_bucket(self, track_id: int, bucket: str) -> None:
+        _check_bucket(bucket)
+        with self._transaction() as conn:
+            self._require_track(conn, track_id)
+            conn.execute("INSERT OR REPLACE INTO bucket_overrides VALUES (?, ?, 0, ?, ?)",
+                         (track_id, bucket, f"you took it out of {bucket}", time.time()))
+
+    def clear_overrides(self, track_id: int) -> None:
+        """Back to the automatic buckets."""
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM bucket_overrides WHERE track_id = ?", (track_id,))
+
+    def set_favourite(self, track_id: int, on: bool) -> None:
+        with self._transaction() as conn:
+            self._require_track(conn, track_id)
+            if on:
+                conn.execute("INSERT OR IGNORE INTO favourites VALUES (?, ?)", (track_id, time.time()))
+            else:
+                conn.execute("DELETE FROM favourites WHERE track_id = ?", (track_id,))
+
+    def record_play(self, track_id: int, event: str, emotion: str | None = None) -> None:
+        if event not in PLAY_EVENTS:
+            raise ValueError(f"unknown play event {event!r}; expected one of {PLAY_EVENTS}")
+        with self._transaction() as conn:
+            self._require_track(conn, track_id)
+            conn.execute("INSERT INTO play_events (track_id, event, emotion, at) VALUES (?, ?, ?, ?)",
+                         (track_id, event, emotion, time.time()))
+
+    def play_events(self, track_id: int) -> list[tuple[str, str | None, float]]:
+        """(event, emotion, epoch seconds), oldest first."""
+        return self._query("SELECT event, emotion, at FROM play_events WHERE track_id = ? ORDER BY id",
+                           (track_id,))
+
+    def mark_unplayable(self, track_id: int, reason: str) -> None:
+        """Cleared when the file changes on a rescan."""
+        with self._transaction() as conn:
+            self._require_track(conn, track_id)
+            conn.execute("UPDATE tracks SET unplayable = ? WHERE id = ?", (reason, track_id))
+
+    def adjust_emotion_weight(self, track_id: int, emotion: str, delta: float) -> float:
+        """Add `delta` to the learned weight (default 1.0), clamped; returns the new weight."""
+        with self._transaction() as conn:
+            self._require_track(conn, track_id)
+            row = conn.execute("SELECT weight FROM emotion_weights WHERE track_id = ? AND emotion = ?",
+                               (track_id, emotion)).fetchone()
+            weight = min(WEIGHT_MAX, max(WEIGHT_MIN, (row[0] if row else 1.0) + delta))
+            conn.execute("INSERT OR REPLACE INTO emotion_weights VALUES (?, ?, ?)",
+                         (track_id, emotion, weight))
+        return weight
+
+    def emotion_weights(self, emotion: str) -> dict[int, float]:
+        """Learned weights for `emotion` by track id; tracks absent here weigh 1.0."""
+        return dict(self._query("SELECT track_id, weight FROM emotion_weights WHERE emotion = ?", (emotion,)))
+
+    def scan_errors(self) -> list[tuple[str, str]]:
+        """(path, reason) for the files the last scan could not read."""
+        rows = self._query("SELECT path, reason FROM scan_errors ORDER BY path")
+        return [(os.fsdecode(path), reason) for path, reason in rows]
+
+    @staticmethod
+    def _require_track(conn: sqlite3.Connection, track_id: int) -> None:
+        if conn.execute("SELECT 1 FROM tracks WHERE id = ?", (track_id,)).fetchone() is None:
+            raise KeyError(f"no track with id {track_id}")
+
+    # --- used by the scanner ---------------------------------------------------------------------
+
+    def file_states(self) -> dict[bytes, tuple[int, int, int, bool]]:
+        """path -> (id, size, mtime_ns, missing) for every track, in one query."""
+        rows = self._query("SELECT path, id, size, mtime_ns, missing FROM tracks")
+        return {row[0]: row[1:] for row in rows}
+
+    def save_files(self, records: list[FileRecord]) -> None:
+        """Insert or update scanned files with their automatic buckets, in one transaction.
+        A changed file loses its `unplayable` mark; its id, stats and overrides stay."""
+        now = time.time()
+        tag_set = ", ".join(f"{c} = excluded.{c}" for c in TAG_COLUMNS)
+        sql = (f"INSERT INTO tracks (path, size, mtime_ns, {', '.join(TAG_COLUMNS)}, added_at) "
+               f"VALUES ({', '.join('?' * (len(TAG_COLUMNS) + 4))}) "
+               f"ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, "
+               f"{tag_set}, missing = 0, unplayable = NULL RETURNING id")
+        with self._transaction() as conn:
+            for record in records:
+                track_id = conn.execute(sql, (record.path, record.size, record.mtime_ns, *record.tags, now)
+                                        ).fetchone()[0]
+                conn.execute("DELETE FROM track_buckets WHERE track_id = ?", (track_id,))
+                conn.executemany("INSERT INTO track_buckets VALUES (?, ?, ?)",
+                                 [(track_id, b, reason) for b, reason in record.buckets.items()])
+
+    def set_missing(self, ids: Iterable[int], missing: bool) -> None:
+        with self._transaction() as conn:
+            conn.executemany("UPDATE tracks SET missing = ? WHERE id = ?", [(int(missing), i) for i in ids])
+
+    def replace_scan_errors(self, errors: Iterable[tuple[bytes, str]]) -> None:
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM scan_errors")
+            conn.executemany("INSERT OR REPLACE INTO scan_errors VALUES (?, ?)", errors)
+
+
+def _check_bucket(bucket: str) -> None:
+    if bucket not in BUCKETS:
+        raise ValueError(f"unknown bucket {bucket!r}; expected one of {BUCKETS}")
+
+
+def _path_key(path: str | os.PathLike) -> bytes:
+    return os.fsencode(os.path.abspath(path))
