@@ -422,6 +422,26 @@ class Store:
                 conn.executemany("INSERT INTO track_buckets VALUES (?, ?, ?)",
                                  [(track_id, b, reason) for b, reason in record.buckets.items()])
 
+    def count_under(self, folder: str | os.PathLike) -> int:
+        """Present tracks whose file lies under `folder`."""
+        low, high = _prefix_range(folder)
+        return self._query("SELECT COUNT(*) FROM tracks WHERE missing = 0 AND path >= ? AND path < ?",
+                           (low, high))[0][0]
+
+    def bucket_counts_under(self, folder: str | os.PathLike) -> dict[str, int]:
+        """Effective bucket -> number of present tracks under `folder`."""
+        low, high = _prefix_range(folder)
+        rows = self._query("""
+            SELECT e.bucket, COUNT(*) FROM (
+                SELECT track_id, bucket FROM track_buckets b
+                WHERE NOT EXISTS (SELECT 1 FROM bucket_overrides o WHERE o.track_id = b.track_id
+                                  AND o.bucket = b.bucket AND o.included = 0)
+                UNION SELECT track_id, bucket FROM bucket_overrides WHERE included = 1) e
+            JOIN tracks t ON t.id = e.track_id
+            WHERE t.missing = 0 AND t.path >= ? AND t.path < ?
+            GROUP BY e.bucket""", (low, high))
+        return dict(rows)
+
     def set_missing(self, ids: Iterable[int], missing: bool) -> None:
         with self._transaction() as conn:
             conn.executemany("UPDATE tracks SET missing = ? WHERE id = ?", [(int(missing), i) for i in ids])
@@ -439,3 +459,9 @@ def _check_bucket(bucket: str) -> None:
 
 def _path_key(path: str | os.PathLike) -> bytes:
     return os.fsencode(os.path.abspath(path))
+
+
+def _prefix_range(folder: str | os.PathLike) -> tuple[bytes, bytes]:
+    """Byte range holding every path under `folder` ("/a/" <= p < "/a0"), so the index is used."""
+    low = os.fsencode(os.path.join(os.path.abspath(folder), ""))
+    return low, low[:-1] + bytes([low[-1] + 1])
