@@ -49,7 +49,27 @@ def main(argv=None) -> int:
     path = export_int8(model, images, args.out / "emotion_int8.tflite")
     logging.info("wrote %s (%d bytes)", path, path.stat().st_size)
     plot_history(cfg.checkpoints / "history.csv", args.out / "training_curves.png")
+    report = compare_float_int8(model, path, cfg.fer2013, cfg.ferplus)
+    logging.info("PublicTest FER+ majority accuracy: float %.4f, int8 %.4f",
+                 report["float"], report["int8"])
     return 0
+
+
+def compare_float_int8(model, tflite_path: Path, fer2013: Path, ferplus: Path | None) -> dict:
+    """PublicTest accuracy of the float Keras model and of the exported int8 file
+    (through the app's own classifier), on FER+ majority labels when given."""
+    import numpy as np
+
+    from moodplayer.vision.evaluation import evaluate
+    from moodplayer.vision.fer_data import load_split
+
+    rows = load_split(fer2013, "PublicTest", ferplus)
+    truth = rows.labels if ferplus is None else rows.ferplus_majority()
+    keep = truth >= 0
+    probs = model.predict(rows.images[keep][..., None].astype("float32"), batch_size=256, verbose=0)
+    float_acc = float((np.argmax(probs, axis=1) == truth[keep]).mean())
+    int8 = evaluate(tflite_path, fer2013, "PublicTest", ferplus)
+    return {"float": float_acc, "int8": int8["ferplus" if ferplus else "fer2013"]["accuracy"]}
 
 
 if __name__ == "__main__":
