@@ -73,8 +73,11 @@ def validation_targets(val: FerRows) -> tuple[np.ndarray, np.ndarray]:
 
 def class_weights(targets: np.ndarray, power: float) -> np.ndarray:
     """Mild inverse-frequency weights: rare classes (disgust) count more, not hugely."""
-    freq = targets.mean(axis=0) + 1e-6
-    weights = (freq.max() / freq) ** power
+    freq = targets.mean(axis=0)
+    present = freq > 0
+    weights = np.ones_like(freq)
+    weights[present] = (freq.max() / freq[present]) ** power
+    # Scaled so the average sample weight is 1 and the learning rate keeps its meaning.
     return (weights / (freq * weights).sum()).astype(np.float32)
 
 
