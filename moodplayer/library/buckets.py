@@ -113,6 +113,6 @@ def assign(*, genre: str = "", mood: str = "", bpm: float | None = None, title: 
     if bpm and not TEMPO & found.keys():
         if bpm >= UPBEAT_MIN_BPM:
             found["upbeat"] = f"BPM {bpm:g} → upbeat"
-        elif bpm <= CALM_MAX_BPM:
+        elif bpm <= CALM_MAX_BPM and "rap" not in found:  # rap sits at 80-95 BPM yet is rarely calm
             found["calm"] = f"BPM {bpm:g} → calm"
     return {bucket: found[bucket] for bucket in BUCKETS if bucket in found}
