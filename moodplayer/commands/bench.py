@@ -1,15 +1,133 @@
-"""moodplayer bench (not available yet)."""
+"""moodplayer bench: vision latency on 640x480 frames of a face video, one thread,
+plus the library scan rate from moodplayer.library.bench when that exists.
+
+frame = detection + crop + classification + tracking (capture excluded);
+fps_sustained is the whole loop with capture (video decoding) included.
+"""
 
 from __future__ import annotations
 
-import sys
+import argparse
+import importlib
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from moodplayer.commands.common import emit, fail
+from moodplayer.config import PROJECT_ROOT
+
+DEFAULT_VIDEO = PROJECT_ROOT / "tests" / "data" / "astronaut.mp4"
+FRAME_SIZE = (640, 480)
+WARMUP_FRAMES = 10
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("rest", nargs="*", help="arguments")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--frames", type=int, default=300, help="frames to time (default 300)")
+    # SUPPRESS keeps the global --video (moodplayer --video F bench) when this one is not given.
+    parser.add_argument("--video", default=argparse.SUPPRESS,
+                        help=f"face video to read (default {DEFAULT_VIDEO.relative_to(PROJECT_ROOT)})")
+    parser.add_argument("--no-library", action="store_true", help="skip the library scan benchmark")
 
 
 def run(args) -> int:
-    print("moodplayer bench: not available yet", file=sys.stderr)
-    return 1
+    video = Path(getattr(args, "video", None) or DEFAULT_VIDEO)
+    if not video.is_file():
+        return fail(f"no face video at {video}; pass one with --video FILE")
+    if args.frames < 1:
+        return fail("--frames must be at least 1")
+    try:
+        payload = vision_benchmark(video, args.frames)
+    except (OSError, ValueError, RuntimeError) as exc:
+        return fail(f"vision benchmark failed: {exc}")
+    payload["library"] = "skipped" if args.no_library else library_benchmark()
+    emit(payload, args.json, _describe(payload))
+    return 0
+
+
+def vision_benchmark(video: Path, frames: int) -> dict:
+    from moodplayer.vision.pipeline import VisionPipeline
+    from moodplayer.vision.runtime import interpreter_class
+    from moodplayer.vision.sources import CaptureSource, SourceUnavailable
+
+    pipeline = VisionPipeline()
+    source = CaptureSource(video, loop=True, pace=False)
+    try:
+        source.open()
+    except SourceUnavailable as exc:
+        raise ValueError(str(exc)) from None
+    try:
+        for _ in range(WARMUP_FRAMES):
+            pipeline.process(_read(source), 0.0)
+        timings, classify_ms = [], []
+        wall, cpu = time.perf_counter(), time.process_time()
+        for index in range(frames):
+            result = pipeline.process(_read(source), index / (source.fps or 30.0))
+            timings.append(result.timing_ms)
+            if result.primary is not None:
+                classify_ms.append(result.timing_ms["classify"])
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    finally:
+        source.close()
+    payload = {"video": str(video), "frames": frames, "frame_size": list(FRAME_SIZE), "threads": 1,
+               "runtime": interpreter_class().__module__, "frames_with_face": len(classify_ms)}
+    for name, values in (("detect", [t["detect"] for t in timings]), ("classify", classify_ms),
+                         ("frame", [t["frame"] for t in timings])):
+        payload[f"{name}_ms_p50"], payload[f"{name}_ms_p95"] = _percentiles(values)
+    payload["fps_sustained"] = round(frames / wall, 1)
+    payload["cpu_cores_used"] = round(cpu / wall, 2)
+    return payload
+
+
+def _read(source) -> np.ndarray:
+    frame = source.read()
+    if frame is None:
+        raise ValueError(f"{source.name} gave no frame")
+    if frame.shape[1::-1] != FRAME_SIZE:
+        frame = cv2.resize(frame, FRAME_SIZE, interpolation=cv2.INTER_AREA)
+    return frame
+
+
+def _percentiles(values) -> tuple[float | None, float | None]:
+    if not values:
+        return None, None
+    p50, p95 = np.percentile(values, [50, 95])
+    return round(float(p50), 3), round(float(p95), 3)
+
+
+def library_benchmark():
+    """The library engineer's scan_benchmark() result, or why there is none."""
+    try:
+        module = importlib.import_module("moodplayer.library.bench")
+    except ModuleNotFoundError as exc:
+        if exc.name in ("moodplayer.library", "moodplayer.library.bench"):
+            return "not available"
+        raise
+    try:
+        return module.scan_benchmark()
+    except Exception as exc:  # another package's failure must not hide the vision numbers
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def _describe(p: dict) -> str:
+    def row(name: str) -> str:
+        p50, p95 = p[f"{name}_ms_p50"], p[f"{name}_ms_p95"]
+        if p50 is None:
+            return f"  {name:<9} no face found"
+        return f"  {name:<9} p50 {p50:6.2f} ms   p95 {p95:6.2f} ms"
+
+    lines = [f"vision: {p['frames']} frames of {p['frame_size'][0]}x{p['frame_size'][1]} from "
+             f"{Path(p['video']).name}, {p['threads']} thread ({p['runtime']}), "
+             f"face in {p['frames_with_face']}",
+             row("detect"), row("classify"), row("frame"),
+             f"  sustained {p['fps_sustained']:.1f} fps with capture, {p['cpu_cores_used']:.2f} cores busy",
+             f"library: {_library_text(p['library'])}"]
+    return "\n".join(lines)
+
+
+def _library_text(library) -> str:
+    if isinstance(library, dict):
+        return ", ".join(f"{key} {value}" for key, value in library.items())
+    return str(library)

@@ -1,0 +1,51 @@
+"""moodplayer bench: the vision numbers on a real face video, and the library part."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from moodplayer.cli import main
+from moodplayer.commands import bench
+
+DATA = Path(__file__).parent / "data"
+KEYS = ("detect_ms_p50", "detect_ms_p95", "classify_ms_p50", "classify_ms_p95",
+        "frame_ms_p50", "frame_ms_p95", "fps_sustained")
+
+
+def test_bench_json_has_the_contract_keys(capsys):
+    assert main(["bench", "--json", "--frames", "30", "--no-library"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    for key in KEYS:
+        assert isinstance(payload[key], float) and payload[key] > 0, key
+    for name in ("detect", "classify", "frame"):
+        assert payload[f"{name}_ms_p95"] >= payload[f"{name}_ms_p50"]
+    assert payload["frame_ms_p50"] >= payload["detect_ms_p50"]
+    assert payload["frames"] == 30 and payload["frames_with_face"] == 30
+    assert payload["frame_size"] == [640, 480] and payload["threads"] == 1
+    assert payload["library"] == "skipped"
+
+
+def test_bench_reads_the_video_it_is_given(capsys):
+    assert main(["bench", "--json", "--frames", "5", "--no-library",
+                 "--video", str(DATA / "noface.mp4")]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["video"].endswith("noface.mp4") and payload["frames_with_face"] == 0
+    assert payload["classify_ms_p50"] is None and payload["detect_ms_p50"] > 0
+
+
+def test_bench_takes_the_global_video_option(capsys):
+    assert main(["--video", str(DATA / "noface.mp4"), "bench", "--frames", "3", "--no-library"]) == 0
+    out = capsys.readouterr().out
+    assert "noface.mp4" in out and "classify  no face found" in out and "library: skipped" in out
+
+
+def test_missing_video_is_a_clear_error(capsys, tmp_path):
+    assert main(["bench", "--video", str(tmp_path / "none.mp4")]) == 1
+    assert "no face video" in capsys.readouterr().err
+
+
+def test_library_part_says_when_the_module_is_missing(monkeypatch):
+    monkeypatch.setitem(sys.modules, "moodplayer.library.bench", None)  # import fails as if absent
+    assert bench.library_benchmark() == "not available"
