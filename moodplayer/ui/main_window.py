@@ -1,13 +1,721 @@
-"""The main window (placeholder until the full window lands)."""
+"""The main window: camera and mood on the left, now playing / library on the right,
+mood override and transport along the bottom."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QImage, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QSystemTrayIcon,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from moodplayer import config
+from moodplayer.config import Settings, write_json_atomic
+from moodplayer.emotions import Emotion
+from moodplayer.library.buckets import BUCKETS
+from moodplayer.ui import covers
+from moodplayer.ui.camera_view import CameraView
+from moodplayer.ui.dialogs import AboutDialog, PhotoDialog, SettingsDialog, WelcomeDialog
+from moodplayer.ui.icons import app_icon, icon
+from moodplayer.ui.library_view import LibraryView, ScanErrorsDialog
+from moodplayer.ui.mood_panel import EmotionBars, MoodTimeline, OverrideBar
+from moodplayer.ui.now_playing import COVER_SIZE, NowPlayingPanel, QueueRow, QueueView, TransportBar
+from moodplayer.ui.photo import analyse_photo
+from moodplayer.ui.session import PlaybackSession
+from moodplayer.ui.tasks import run_in_background, wait_for_background
+from moodplayer.ui.theme import THEMES, apply_theme
+from moodplayer.ui.workers import ScanTask, VisionThread, VisionWorker
+
+log = logging.getLogger(__name__)
+
+MIN_SIZE = QSize(1024, 700)
+CAMERA_OFF = "Camera is off.\nPick a mood below, or turn it on in View → Camera."
+CAMERA_MESSAGES = {
+    "starting": "Starting the camera…",
+    "no camera": "No camera found.\nPick a mood below, or choose a camera in Settings.",
+    "camera lost, retrying": "The camera stopped giving pictures.\nTrying again — the music carries on.",
+    "ended": "The video ended.",
+    "stopped": "Camera is off.",
+}
+
+
+@dataclass
+class CameraChoice:
+    """Where frames come from: a camera index, a video file (looped), or none."""
+
+    index: int | None = 0
+    video: str | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.index is not None or self.video is not None
+
+
+def window_state_path() -> Path:
+    return config.data_dir() / "window.json"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self):
+    scan_finished = Signal(object)  # the ScanResult, or the exception
+
+    def __init__(self, settings: Settings, store, camera: CameraChoice,
+                 session: PlaybackSession | None = None, pipeline_factory=None, first_start: bool = False):
         super().__init__()
+        self.settings, self.store, self.camera_choice = settings, store, camera
+        self.session = session or PlaybackSession(store, settings, self)
+        self.session.setParent(self)
+        self._pipeline_factory = pipeline_factory
+        self.vision: VisionThread | None = None
+        self.scan_task: ScanTask | None = None
+        self._first_start = first_start
+        self._quitting = self._shut_down = False
+        self._cover_for: int | None = None
+        self.camera_mood: Emotion | None = None
+        self._theme = "system"
         self.setWindowTitle("MoodPlayer")
-        self.resize(1024, 700)
-        self.setCentralWidget(QLabel("MoodPlayer"))
+        self.setWindowIcon(app_icon())
+        self.setMinimumSize(800, 560)
+        self.resize(MIN_SIZE)
+        self._build_widgets()
+        self._build_menus()
+        self._build_tray()
+        self._connect()
+        self._restore_window_state()
+        self.banner_for_playback()
+        self.show_mood()
+
+    # ==== construction =========================================================================
+    def _build_widgets(self) -> None:
+        self.camera_view = CameraView()
+        self.mood_label = QLabel()
+        self.mood_label.setAccessibleName("Current mood")
+        font = self.mood_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.mood_label.setFont(font)
+        self.bars = EmotionBars()
+        self.timeline = MoodTimeline()
+        left = QWidget()
+        left.setObjectName("visionPanel")
+        column = QVBoxLayout(left)
+        column.setContentsMargins(8, 8, 4, 4)
+        column.addWidget(self.camera_view, 1)
+        column.addWidget(self.mood_label)
+        column.addWidget(self.bars)
+        column.addWidget(self.timeline)
+        self.vision_panel = left
+
+        self.now_playing = NowPlayingPanel()
+        self.queue_caption = QLabel("Up next")
+        self.queue_caption.setWordWrap(True)
+        self.queue_view = QueueView()
+        playing_tab = QWidget()
+        playing = QVBoxLayout(playing_tab)
+        playing.addWidget(self.now_playing)
+        heading = QLabel("Up next")
+        heading.setStyleSheet("font-weight: bold;")
+        playing.addSpacing(6)
+        playing.addWidget(heading)
+        playing.addWidget(self.queue_caption)
+        playing.addWidget(self.queue_view, 1)
+        self.library_view = LibraryView(BUCKETS)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Now playing and library")
+        self.tabs.addTab(playing_tab, icon("queue"), "Now playing")
+        self.tabs.addTab(self.library_view, icon("library"), "Library")
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setSizes([430, 594])
+
+        self.override_bar = OverrideBar()
+        self.transport = TransportBar()
+        self.transport.set_volume(self.settings.volume)
+        self.banner = _Banner()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+        bottom = QVBoxLayout()
+        bottom.setContentsMargins(8, 0, 8, 0)
+        bottom.addWidget(self.override_bar)
+        bottom.addWidget(_line())
+        bottom.addWidget(self.transport)
+        layout.addLayout(bottom)
+        self.setCentralWidget(central)
+        self.status_mood = QLabel()
+        self.status_camera = QLabel()
+        self.statusBar().addPermanentWidget(self.status_camera)
+        self.statusBar().addPermanentWidget(self.status_mood)
+        self._set_tab_order()
+
+    def _set_tab_order(self) -> None:
+        chain = [*self.override_bar.buttons.values(), self.transport.prev_button, self.transport.play_button,
+                 self.transport.next_button, self.transport.slider, self.transport.volume, self.tabs,
+                 self.now_playing.star, self.now_playing.reject, self.queue_view,
+                 self.library_view.search, self.library_view.bucket, self.library_view.table]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.act_choose = self._action(file_menu, "Choose Music &Folder…", self.choose_music_folder,
+                                       QKeySequence.StandardKey.Open, "folder")
+        self.act_rescan = self._action(file_menu, "&Rescan", self.rescan, QKeySequence("F5"), "rescan")
+        self.act_photo = self._action(file_menu, "&Analyse Photo…", self.analyse_photo_dialog,
+                                      QKeySequence("Ctrl+I"), "photo")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.quit, QKeySequence.StandardKey.Quit, "quit")
+
+        play_menu = bar.addMenu("&Playback")
+        self.act_toggle = self._action(play_menu, "&Play / Pause", self.session.toggle,
+                                       QKeySequence("Ctrl+Space"), "play")
+        self._action(play_menu, "&Next Track", self.session.next, QKeySequence("Ctrl+Right"), "next")
+        self._action(play_menu, "P&revious Track", self.session.previous, QKeySequence("Ctrl+Left"),
+                     "previous")
+
+        view = bar.addMenu("&View")
+        self.act_camera = self._action(view, "&Camera", self.set_camera_enabled, QKeySequence("Ctrl+K"),
+                                       "camera", checkable=True)
+        self.act_camera.setChecked(self.camera_choice.enabled)
+        self.act_compact = self._action(view, "Co&mpact Mode", self.set_compact, QKeySequence("Ctrl+M"),
+                                        "compact", checkable=True)
+        theme_menu = view.addMenu("&Appearance")
+        self.theme_group = QActionGroup(self)
+        for name in THEMES:
+            action = theme_menu.addAction(name.capitalize(), lambda n=name: self.set_theme(n))
+            action.setCheckable(True)
+            action.setData(name)
+            self.theme_group.addAction(action)
+
+        settings_menu = bar.addMenu("&Settings")
+        self._action(settings_menu, "&Settings…", self.open_settings, QKeySequence("Ctrl+,"), "settings")
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About MoodPlayer", self.open_about, None, "info")
+
+    def _action(self, menu, text, slot, shortcut=None, icon_name=None, checkable=False) -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.setCheckable(checkable)
+        action.triggered.connect(slot if checkable else (lambda _checked=False: slot()))
+        menu.addAction(action)
+        return action
+
+    def _build_tray(self) -> None:
+        self.tray: QSystemTrayIcon | None = None
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return
+        tray = QSystemTrayIcon(app_icon(), self)
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        self.tray_mood = menu.addAction("Mood: unknown")
+        self.tray_mood.setEnabled(False)
+        menu.addSeparator()
+        menu.addAction("Play / Pause", self.session.toggle)
+        menu.addAction("Next Track", self.session.next)
+        menu.addSeparator()
+        menu.addAction("Show MoodPlayer", self.show_from_tray)
+        menu.addAction("Quit", self.quit)
+        tray.setContextMenu(menu)
+        tray.activated.connect(lambda reason: self.show_from_tray()
+                               if reason == QSystemTrayIcon.ActivationReason.Trigger else None)
+        tray.setToolTip("MoodPlayer")
+        tray.show()
+        self.tray = tray
+
+    def _connect(self) -> None:
+        session = self.session
+        self.override_bar.chosen.connect(self.choose_override)
+        self.transport.play_pause.connect(session.toggle)
+        self.transport.next.connect(session.next)
+        self.transport.previous.connect(session.previous)
+        self.transport.seek.connect(session.seek)
+        self.transport.volume_changed.connect(session.set_volume)
+        self.now_playing.star_toggled.connect(self._star_current)
+        self.now_playing.not_for_mood.connect(session.not_for_this_mood)
+        self.queue_view.order_changed.connect(session.reorder_up_next)
+        self.queue_view.remove_requested.connect(session.remove_up_next)
+        self.queue_view.play_requested.connect(session.play_up_next)
+        session.track_changed.connect(self.show_track)
+        session.queue_changed.connect(self.show_queue)
+        session.state_changed.connect(lambda state: self.transport.set_playing(state == "playing"))
+        session.mode_changed.connect(self.show_mood)
+        session.position.connect(lambda pos, dur: self.transport.set_position(pos, None if dur < 0 else dur))
+        session.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        lib = self.library_view
+        lib.play_requested.connect(lambda track: session.play_tracks([track]))
+        lib.queue_requested.connect(session.enqueue)
+        lib.star_requested.connect(self._star_tracks)
+        lib.move_requested.connect(self._move_tracks)
+        lib.remove_from_bucket_requested.connect(self._remove_tracks_from_bucket)
+        lib.cancel_scan.connect(self.cancel_scan)
+        lib.errors_requested.connect(self.show_scan_errors)
+
+    # ==== start and stop ========================================================================
+    def start(self) -> None:
+        """After show(): first-start welcome, restore playback, load the library, scan, camera."""
+        if self._first_start:
+            self._welcome()
+        restored = self.session.restore_state()
+        if restored:
+            self.override_bar.set_override(_emotion(self.session.override))
+        self.refresh_library()
+        if self.settings.music_dir:
+            self.start_scan(self.settings.music_dir)
+        elif self.store.count():
+            self.session.start_if_idle()
+        if self.camera_choice.enabled:
+            self.start_camera()
+        else:
+            self.camera_view.show_message(CAMERA_OFF)
+            self.status_camera.setText("Camera off")
+
+    def _welcome(self) -> None:
+        dialog = WelcomeDialog(self.settings.music_dir or str(config.DEMO_LIBRARY),
+                               self.camera_choice.enabled, self)
+        if dialog.exec():
+            self.settings.music_dir = dialog.music_dir()
+            if not dialog.use_camera():
+                self.camera_choice = CameraChoice(index=None)
+            self.settings.camera_enabled = dialog.use_camera()
+            self.act_camera.setChecked(self.camera_choice.enabled)
+        self.settings.welcomed = True
+        self._save_settings()
+
+    def quit(self) -> None:
+        self._quitting = True
+        self.close()
+
+    def closeEvent(self, event) -> None:
+        if not self._quitting and self.settings.minimize_to_tray and self.tray is not None:
+            self.hide()
+            self.tray.showMessage("MoodPlayer", "Still playing here. Quit from this menu.",
+                                  QSystemTrayIcon.MessageIcon.Information, 3000)
+            event.ignore()
+            return
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop every worker and save state; safe to call twice."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self.stop_camera()
+        self.cancel_scan()
+        wait_for_background(10000)
+        try:
+            self._save_window_state()
+            self.session.save_state()
+        except OSError as exc:
+            log.error("Could not save the window state: %s", exc)
+        self.session.close()
+        if self.tray is not None:
+            self.tray.hide()
+
+    # ==== camera ===============================================================================
+    def start_camera(self) -> None:
+        if self.vision is not None or self._pipeline_factory is None:
+            return
+        choice = self.camera_choice
+        worker = VisionWorker(lambda: self._pipeline_factory(choice, self.settings),
+                              self.camera_view.target_size)
+        worker.frame.connect(self.camera_view.show_frame)
+        worker.probabilities.connect(self._show_probabilities)
+        worker.mood_changed.connect(self._camera_mood)
+        worker.state.connect(self._camera_state)
+        worker.failed.connect(self._camera_failed)
+        self.camera_view.frame_shown.connect(worker.display_ready)
+        self.camera_view.show_message(CAMERA_MESSAGES["starting"])
+        self.vision = VisionThread(worker, self)
+        self.vision.start()
+
+    def stop_camera(self) -> None:
+        if self.vision is None:
+            return
+        vision, self.vision = self.vision, None
+        self.camera_view.frame_shown.disconnect(vision.worker.display_ready)
+        vision.stop()
+        vision.deleteLater()
+
+    def set_camera_enabled(self, on: bool) -> None:
+        if on:
+            if not self.camera_choice.enabled:
+                self.camera_choice = CameraChoice(index=self.settings.camera_index)
+            self.start_camera()
+        else:
+            self.stop_camera()
+            self.camera_view.show_message(CAMERA_OFF)
+            self.bars.set_probabilities(None)
+            self.status_camera.setText("Camera off")
+        self.settings.camera_enabled = on
+        self._save_settings()
+
+    def _camera_state(self, state: str, message: str) -> None:
+        self.status_camera.setText(f"Camera: {state}")
+        self.status_camera.setToolTip(message)
+        if state != "running":
+            text = CAMERA_MESSAGES.get(state, message)
+            self.camera_view.show_message(f"{text}\n\n{message}" if state == "no camera" else text)
+            self.bars.set_probabilities(None)
+
+    def _camera_failed(self, message: str) -> None:
+        self.camera_view.show_message(f"The mood detector could not start:\n{message}")
+        self.status_camera.setText("Camera: error")
+
+    def _show_probabilities(self, probabilities) -> None:
+        self.bars.set_probabilities(probabilities)
+        self.timeline.add_sample(probabilities)
+
+    def _camera_mood(self, emotion: Emotion | None) -> None:
+        self.timeline.set_mood(emotion)
+        self.bars.set_mood(emotion)
+        self.camera_mood = emotion
+        self.session.on_camera_mood(emotion)
+        self.show_mood()
+
+    # ==== mood =================================================================================
+    def choose_override(self, emotion: Emotion | None) -> None:
+        self.session.set_override(emotion)
+
+    def show_mood(self) -> None:
+        override = _emotion(self.session.override)
+        self.override_bar.set_override(override)
+        seen = self.camera_mood
+        if override is not None:
+            text = f"{override.display_name} · manual"
+        elif seen is not None:
+            text = f"{seen.display_name} · auto"
+        else:
+            mood = _emotion(self.session.mood)
+            text = (f"{mood.display_name} · auto (until the camera sees you)" if mood
+                    else "Mood unknown · auto")
+        self.mood_label.setText(text)
+        self.status_mood.setText(f"Mood: {text}")
+        if self.tray is not None:
+            self.tray_mood.setText(f"Mood: {text}")
+            self.tray.setToolTip(f"MoodPlayer — {text}")
+
+    # ==== now playing ==========================================================================
+    def show_track(self, item) -> None:
+        track = item.track if item is not None else None
+        self.now_playing.show_track(track, item.reason if item is not None else "")
+        self.transport.set_playing(self.session.state == "playing")
+        if track is None:
+            self.transport.set_position(0, None)
+            self.setWindowTitle("MoodPlayer")
+            return
+        self.setWindowTitle(f"{track.display_title} — MoodPlayer")
+        if self.tray is not None:
+            self.tray.setToolTip(f"MoodPlayer — {track.display_title}")
+        self._load_cover(track)
+
+    def _load_cover(self, track) -> None:
+        size = round(COVER_SIZE * self.devicePixelRatioF())
+        self._cover_for = track.id
+        self.now_playing.show_cover(covers.placeholder(track.album or track.display_title, size))
+
+        def shown(image: QImage | None) -> None:
+            if image is not None and self._cover_for == track.id:
+                self.now_playing.show_cover(image)
+
+        run_in_background(lambda: covers.cover_image(track.path, size), shown,
+                          lambda exc: log.debug("cover failed: %s", exc))
+
+    def show_queue(self) -> None:
+        items, caption = self.session.up_next()
+        self.queue_view.set_rows([QueueRow(i.track.id, i.track.display_title, i.track.artist, i.reason)
+                                  for i in items])
+        self.queue_caption.setText(caption)
+        self.transport.set_playing(self.session.state == "playing")
+
+    def _star_current(self, on: bool) -> None:
+        item = self.session.current
+        if item is not None:
+            self.session.set_favourite(item.track, on)
+            self.refresh_library()
+
+    def _star_tracks(self, tracks, on: bool) -> None:
+        for track in tracks:
+            self.session.set_favourite(track, on)
+        current = self.session.current
+        if current is not None and any(t.id == current.track.id for t in tracks):
+            self.now_playing.show_track(current.track, current.reason)
+        self.refresh_library()
+
+    def _move_tracks(self, tracks, bucket: str) -> None:
+        for track in tracks:
+            self.store.move_to_bucket(track.id, bucket)
+        self.statusBar().showMessage(f"Moved {len(tracks)} track(s) to {bucket}.", 5000)
+        self.refresh_library()
+
+    def _remove_tracks_from_bucket(self, tracks, bucket: str) -> None:
+        for track in tracks:
+            self.store.remove_from_bucket(track.id, bucket)
+        self.refresh_library()
+
+    # ==== library ==============================================================================
+    def refresh_library(self) -> None:
+        run_in_background(self.store.tracks, self.library_view.set_tracks,
+                          lambda exc: self.statusBar().showMessage(f"Library not readable: {exc}"))
+        self.library_view.set_error_count(len(self.store.scan_errors()))
+
+    def choose_music_folder(self) -> None:
+        start = self.settings.music_dir or str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Choose your music folder", start)
+        if not folder:
+            return
+        self.settings.music_dir = folder
+        self._save_settings()
+        self.start_scan(folder)
+
+    def rescan(self) -> None:
+        if self.settings.music_dir:
+            self.start_scan(self.settings.music_dir)
+        else:
+            self.choose_music_folder()
+
+    def start_scan(self, folder: str) -> None:
+        """Scan in the background with its own Store (WAL lets us read meanwhile)."""
+        if self.scan_task is not None:
+            self.scan_task.cancel()
+        from moodplayer.library.scanner import scan
+        from moodplayer.library.store import Store
+
+        db_path = self.store.path
+
+        def work(progress, cancel):
+            with Store(db_path) as own:
+                return scan(own, folder, progress=progress, cancel=cancel)
+
+        self.library_view.set_scanning(True)
+        self.statusBar().showMessage(f"Scanning {folder}…")
+        self._scan_refreshed = 0
+        task = ScanTask(work, self._scan_progress, lambda result: self._scan_done(task, result),
+                        lambda exc: self._scan_done(task, exc))
+        self.scan_task = task
+
+    def _scan_progress(self, seen: int, total: int) -> None:
+        self.library_view.set_progress(seen, total)
+        if seen - self._scan_refreshed >= max(50, total // 10):
+            self._scan_refreshed = seen
+            self.refresh_library()
+            if self.store.count():
+                self.session.start_if_idle()  # playback need not wait for the whole scan
+
+    def _scan_done(self, task: ScanTask, result) -> None:
+        if task is not self.scan_task:
+            return  # an older scan that was replaced
+        self.scan_task = None
+        self.library_view.set_scanning(False)
+        if isinstance(result, Exception):
+            self.statusBar().showMessage(f"Could not scan: {result}", 10000)
+            QMessageBox.warning(self, "Could not scan the music folder", str(result))
+        else:
+            errors = f", {len(result.errors)} unreadable" if result.errors else ""
+            done = "Scan cancelled" if result.cancelled else "Library up to date"
+            self.statusBar().showMessage(f"{done}: {result.tracks} tracks{errors} "
+                                         f"({result.seconds:.1f} s)", 8000)
+        self.refresh_library()
+        self.session.start_if_idle()
+        self.show_queue()
+        self.scan_finished.emit(result)
+
+    def cancel_scan(self) -> None:
+        if self.scan_task is not None:
+            self.scan_task.cancel()
+
+    def show_scan_errors(self) -> None:
+        ScanErrorsDialog(self.store.scan_errors(), self).exec()
+
+    # ==== dialogs ==============================================================================
+    def analyse_photo_dialog(self, path: str | None = None) -> PhotoDialog | None:
+        if path is None:
+            path, _filter = QFileDialog.getOpenFileName(
+                self, "Analyse a photo", str(Path.home()), "Images (*.png *.jpg *.jpeg *.bmp *.webp)")
+        if not path:
+            return None
+        dialog = PhotoDialog(path, self)
+        run_in_background(lambda: analyse_photo(path), lambda result: dialog.show_result(*result),
+                          lambda exc: dialog.show_error(str(exc)))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.photo_dialog = dialog
+        return dialog
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, BUCKETS, self.tray is not None, parent=self)
+        if not dialog.exec():
+            return
+        old = self.settings
+        new = dialog.result_settings()
+        self.settings = new
+        self.session.apply_settings(new)
+        self._save_settings()
+        if self.vision is not None:
+            self.vision.worker.set_dwell(new.dwell_seconds)
+        camera_changed = (new.camera_enabled != old.camera_enabled
+                          or (new.camera_index != old.camera_index and self.camera_choice.video is None))
+        if camera_changed:
+            self.stop_camera()
+            self.camera_choice = CameraChoice(index=new.camera_index if new.camera_enabled else None)
+            self.act_camera.setChecked(new.camera_enabled)
+            self.set_camera_enabled(new.camera_enabled)
+
+    def open_about(self) -> None:
+        AboutDialog(_vlc_version() if self.session.available else None, self).exec()
+
+    # ==== view =================================================================================
+    def set_compact(self, on: bool) -> None:
+        self.vision_panel.setVisible(not on)
+        self.act_compact.setChecked(on)
+        if on:
+            self.setMinimumSize(560, 420)
+        else:
+            self.setMinimumSize(800, 560)
+
+    def set_theme(self, name: str) -> None:
+        self._theme = name
+        for action in self.theme_group.actions():
+            action.setChecked(action.data() == name)
+        apply_theme(QApplication.instance(), name)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._refresh_icons()
+        super().changeEvent(event)
+
+    def _refresh_icons(self) -> None:
+        self.override_bar.refresh_icons()
+        self.transport.refresh_icons()
+        self.now_playing.refresh_icons()
+        self.banner.refresh(self.palette())
+
+    def show_from_tray(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def banner_for_playback(self) -> None:
+        if self.session.unavailable:
+            self.banner.show_text("Music cannot play: " + self.session.unavailable +
+                                  ". Everything else works; restart MoodPlayer after installing.")
+        for widget in (self.transport, self.now_playing.reject, self.act_toggle):
+            widget.setEnabled(self.session.available)
+
+    # ==== state ================================================================================
+    def _save_settings(self) -> None:
+        try:
+            self.settings.save()
+        except OSError as exc:
+            self.statusBar().showMessage(f"Could not save settings: {exc}", 8000)
+
+    def _save_window_state(self) -> None:
+        write_json_atomic(window_state_path(), {
+            "geometry": bytes(self.saveGeometry().toHex()).decode(),
+            "splitter": self.splitter.sizes(),
+            "tab": self.tabs.currentIndex(),
+            "compact": self.act_compact.isChecked(),
+            "theme": self._theme,
+        })
+
+    def _restore_window_state(self) -> None:
+        try:
+            data = json.loads(window_state_path().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
+        if data.get("geometry"):
+            self.restoreGeometry(QByteArray.fromHex(str(data["geometry"]).encode()))
+        if isinstance(data.get("splitter"), list) and len(data["splitter"]) == 2:
+            self.splitter.setSizes([int(v) for v in data["splitter"]])
+        self.tabs.setCurrentIndex(int(data.get("tab", 0)) if str(data.get("tab", 0)).isdigit() else 0)
+        self.set_compact(bool(data.get("compact", False)))
+        theme = data.get("theme", os.environ.get("MOODPLAYER_THEME", "system"))
+        self.set_theme(theme if theme in THEMES else "system")
+
+
+class _Banner(QFrame):
+    """A warning strip across the top (no VLC, database trouble)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setAccessibleName("Warning")
+        self.setObjectName("banner")
+        self.icon = QLabel()
+        self.icon.setPixmap(icon("warning").pixmap(QSize(20, 20)))
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton()
+        close.setIcon(icon("remove"))
+        close.setAccessibleName("Hide warning")
+        close.setAutoRaise(True)
+        close.clicked.connect(self.hide)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 6, 6, 6)
+        row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.text, 1)
+        row.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self.refresh(self.palette())
+        self.hide()
+
+    def show_text(self, text: str) -> None:
+        self.text.setText(text)
+        self.show()
+
+    def refresh(self, palette) -> None:
+        text = palette.windowText().color().name()
+        self.setStyleSheet("#banner { background: rgba(245, 165, 36, 0.18); border-bottom: 1px solid "
+                           f"rgba(245, 165, 36, 0.6); }} QLabel {{ color: {text}; }}")
+
+
+def _line() -> QFrame:
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setFrameShadow(QFrame.Shadow.Sunken)
+    return line
+
+
+def _emotion(label: str | None) -> Emotion | None:
+    return None if not label else Emotion.parse(label)
+
+
+def _vlc_version() -> str | None:
+    try:
+        import vlc
+
+        return vlc.libvlc_get_version().decode(errors="replace")
+    except Exception:
+        return None
+

@@ -1,0 +1,382 @@
+"""Welcome, Settings, About and Analyse Photo dialogs."""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, qVersion
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from moodplayer import __version__
+from moodplayer.config import MODELS_DIR, Settings
+from moodplayer.emotions import EMOTIONS, Emotion
+from moodplayer.ui.faces import FaceBox, paint_faces
+from moodplayer.ui.icons import app_icon, emotion_icon
+
+PRIVACY = ("MoodPlayer looks at your face only on this computer. Camera frames are analysed in memory "
+           "and thrown away at once: they are never saved, uploaded or sent anywhere, and there is no "
+           "network code in the app. The library database and settings stay in your user folders. "
+           "You can switch the camera off at any time (View → Camera) and pick the mood yourself.")
+ANGRY_CHOICES = (("upbeat", "Upbeat"), ("rap", "Rap"), ("both", "Upbeat and rap"))
+HISTORY_TARGETS = (("favourites", "Favourites"), ("new", "Never played"))
+
+
+def _folder_row(edit: QLineEdit, parent: QWidget) -> QHBoxLayout:
+    browse = QPushButton("Browse…")
+    browse.setAccessibleName("Browse for the music folder")
+
+    def pick() -> None:
+        chosen = QFileDialog.getExistingDirectory(parent, "Choose your music folder", edit.text())
+        if chosen:
+            edit.setText(chosen)
+
+    browse.clicked.connect(pick)
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    row.addWidget(browse)
+    return row
+
+
+class WelcomeDialog(QDialog):
+    """First start: where the music is, and whether to use the camera."""
+
+    def __init__(self, music_dir: str, camera: bool, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Welcome to MoodPlayer")
+        self.setWindowIcon(app_icon())
+        heading = QLabel("<h2>Music that follows your mood</h2>"
+                         "<p>MoodPlayer watches your expression through the camera and plays "
+                         "matching music from your own library. You can always pick the mood "
+                         "yourself with the buttons or the keys 1–7.</p>")
+        heading.setWordWrap(True)
+        self.folder = QLineEdit(music_dir)
+        self.folder.setAccessibleName("Music folder")
+        hint = QLabel("The bundled demo library plays at once; choose your own folder any time "
+                      "from File → Choose Music Folder…")
+        hint.setWordWrap(True)
+        self.camera = QCheckBox("Use the camera to follow my mood")
+        self.camera.setChecked(camera)
+        privacy = QLabel(PRIVACY)
+        privacy.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Start listening")
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(QLabel("<b>Music folder</b>"))
+        layout.addLayout(_folder_row(self.folder, self))
+        layout.addWidget(hint)
+        layout.addSpacing(8)
+        layout.addWidget(self.camera)
+        layout.addWidget(privacy)
+        layout.addWidget(buttons)
+        self.resize(560, 360)
+
+    def music_dir(self) -> str:
+        return self.folder.text().strip()
+
+    def use_camera(self) -> bool:
+        return self.camera.isChecked()
+
+
+def available_cameras() -> list[tuple[int, str]]:
+    """(index, name) of the cameras this machine shows; Linux reads sysfs, others
+    list the first few indexes (opening each would start the cameras)."""
+    sysfs = Path("/sys/class/video4linux")
+    if sys.platform.startswith("linux"):
+        found = []
+        for entry in sorted(sysfs.glob("video*")) if sysfs.is_dir() else []:
+            index = entry.name.removeprefix("video")
+            if not index.isdigit() or _is_metadata_node(entry):
+                continue
+            name = (entry / "name").read_text(errors="replace").strip() if (entry / "name").is_file() else ""
+            found.append((int(index), f"{name or 'Camera'} (/dev/video{index})"))
+        return found
+    return [(i, f"Camera {i}") for i in range(4)]
+
+
+def _is_metadata_node(entry: Path) -> bool:
+    # UVC cameras expose a second node for metadata with index 1; it gives no picture.
+    try:
+        return (entry / "index").read_text().strip() not in ("", "0")
+    except OSError:
+        return False
+
+
+class SettingsDialog(QDialog):
+    """Edits a copy of Settings; `result_settings()` gives it back when accepted."""
+
+    def __init__(self, settings: Settings, buckets: tuple[str, ...], tray_available: bool,
+                 cameras: list[tuple[int, str]] | None = None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self._settings = settings
+        self._buckets = tuple(buckets)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._camera_box(settings, available_cameras() if cameras is None else cameras))
+        layout.addWidget(self._switch_box(settings))
+        layout.addWidget(self._mapping_box(settings))
+        self.tray = QCheckBox("Closing the window keeps playing in the system tray")
+        self.tray.setChecked(settings.minimize_to_tray and tray_available)
+        self.tray.setEnabled(tray_available)
+        if not tray_available:
+            self.tray.setToolTip("This desktop shows no system tray")
+        layout.addWidget(self.tray)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _camera_box(self, settings: Settings, cameras: list[tuple[int, str]]) -> QGroupBox:
+        box = QGroupBox("Camera")
+        self.camera_enabled = QCheckBox("Use the camera to follow my mood")
+        self.camera_enabled.setChecked(settings.camera_enabled)
+        self.camera = QComboBox()
+        self.camera.setAccessibleName("Camera device")
+        for index, name in cameras:
+            self.camera.addItem(name, index)
+        if self.camera.findData(settings.camera_index) < 0:
+            self.camera.addItem(f"Camera {settings.camera_index} (not found now)", settings.camera_index)
+        self.camera.setCurrentIndex(self.camera.findData(settings.camera_index))
+        self.camera_enabled.toggled.connect(self.camera.setEnabled)
+        self.camera.setEnabled(settings.camera_enabled)
+        form = QFormLayout(box)
+        form.addRow(self.camera_enabled)
+        form.addRow("Device:", self.camera)
+        return box
+
+    def _switch_box(self, settings: Settings) -> QGroupBox:
+        box = QGroupBox("When the mood changes")
+        self.after_track = QRadioButton("Finish the current track, then switch")
+        self.switch_now = QRadioButton("Switch at once, with a short fade-out")
+        group = QButtonGroup(box)
+        group.addButton(self.after_track)
+        group.addButton(self.switch_now)
+        (self.switch_now if settings.switch_mode == "now" else self.after_track).setChecked(True)
+        self.dwell = QDoubleSpinBox()
+        self.dwell.setAccessibleName("Seconds a new mood must hold")
+        self.dwell.setRange(0.5, 15.0)
+        self.dwell.setSingleStep(0.5)
+        self.dwell.setSuffix(" s")
+        self.dwell.setValue(float(settings.dwell_seconds))
+        self.dwell.setToolTip("Shorter reacts faster; longer ignores passing expressions")
+        form = QFormLayout(box)
+        form.addRow(self.after_track)
+        form.addRow(self.switch_now)
+        form.addRow("A new mood must hold for:", self.dwell)
+        return box
+
+    def _mapping_box(self, settings: Settings) -> QGroupBox:
+        box = QGroupBox("What plays for each mood")
+        grid = QGridLayout(box)
+        self.mapping: dict[Emotion, QComboBox] = {}
+        for row, emotion in enumerate(EMOTIONS):
+            label = QLabel(emotion.display_name)
+            icon_label = QLabel()
+            icon_label.setPixmap(emotion_icon(emotion).pixmap(QSize(18, 18)))
+            combo = QComboBox()
+            combo.setAccessibleName(f"Music for {emotion.label}")
+            if emotion == Emotion.ANGRY:
+                for key, text in ANGRY_CHOICES:
+                    combo.addItem(text, key)
+                combo.setCurrentIndex(max(0, combo.findData(settings.angry_plays)))
+            else:
+                self._fill_targets(combo, settings.mapping.get(emotion.label, []))
+            label.setBuddy(combo)
+            grid.addWidget(icon_label, row, 0)
+            grid.addWidget(label, row, 1)
+            grid.addWidget(combo, row, 2)
+            self.mapping[emotion] = combo
+        grid.setColumnStretch(2, 1)
+        return box
+
+    def _fill_targets(self, combo: QComboBox, current: list[str]) -> None:
+        for bucket in self._buckets:
+            combo.addItem(bucket.capitalize(), [bucket])
+        for key, text in HISTORY_TARGETS:
+            combo.addItem(text, [key])
+        if current and combo.findText(" + ".join(current)) < 0 and len(current) > 1:
+            combo.addItem(" + ".join(current), list(current))  # a hand-edited mix stays choosable
+        for index in range(combo.count()):
+            if combo.itemData(index) == list(current):
+                combo.setCurrentIndex(index)
+
+    def result_settings(self) -> Settings:
+        """The edited settings (a new object; the original is untouched)."""
+        data = dict(self._settings.__dict__)
+        data["camera_enabled"] = self.camera_enabled.isChecked()
+        if self.camera.currentIndex() >= 0:
+            data["camera_index"] = int(self.camera.currentData())
+        data["switch_mode"] = "now" if self.switch_now.isChecked() else "after_track"
+        data["dwell_seconds"] = float(self.dwell.value())
+        data["minimize_to_tray"] = self.tray.isChecked()
+        mapping = dict(self._settings.mapping)
+        for emotion, combo in self.mapping.items():
+            if emotion == Emotion.ANGRY:
+                choice = combo.currentData()
+                data["angry_plays"] = choice
+                mapping["angry"] = ["upbeat", "rap"] if choice == "both" else [choice]
+            else:
+                mapping[emotion.label] = list(combo.currentData())
+        data["mapping"] = mapping
+        return Settings(**data)
+
+
+def versions(vlc_version: str | None) -> list[tuple[str, str]]:
+    import cv2
+    import mutagen
+    import numpy
+    import PySide6
+
+    rows = [("MoodPlayer", __version__), ("Python", platform.python_version()),
+            ("Qt / PySide6", f"{qVersion()} / {PySide6.__version__}"),
+            ("libVLC", vlc_version or "not available"), ("OpenCV", cv2.__version__),
+            ("NumPy", numpy.__version__), ("mutagen", mutagen.version_string)]
+    try:
+        from importlib.metadata import version
+
+        rows.append(("LiteRT", version("ai-edge-litert")))
+    except Exception:
+        rows.append(("LiteRT", "not installed"))
+    return rows
+
+
+def model_card_numbers(path: Path | None = None) -> list[str]:
+    """The lines of models/MODEL_CARD.md that state accuracy or F1 figures."""
+    path = path or MODELS_DIR / "MODEL_CARD.md"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return []
+    pattern = re.compile(r"accuracy|macro[- ]?f1|\bf1\b|latency|ms\b", re.IGNORECASE)
+    lines = [line.strip() for line in text.splitlines() if pattern.search(line) and re.search(r"\d", line)]
+    return lines[:12]
+
+
+class AboutDialog(QDialog):
+    def __init__(self, vlc_version: str | None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("About MoodPlayer")
+        self.setWindowIcon(app_icon())
+        logo = QLabel()
+        logo.setPixmap(app_icon().pixmap(QSize(64, 64)))
+        title = QLabel(f"<h2>MoodPlayer {__version__}</h2>"
+                       "<p>Plays music from your own library to match the mood on your face.</p>")
+        title.setWordWrap(True)
+        head = QHBoxLayout()
+        head.addWidget(logo, 0, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(title, 1)
+        self.text = QTextBrowser()
+        self.text.setAccessibleName("About MoodPlayer")
+        self.text.setOpenExternalLinks(False)
+        self.text.setHtml(self._html(vlc_version))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(buttons)
+        self.resize(560, 520)
+
+    @staticmethod
+    def _html(vlc_version: str | None) -> str:
+        rows = "".join(f"<tr><td><b>{name}</b></td><td>{value}</td></tr>"
+                       for name, value in versions(vlc_version))
+        numbers = model_card_numbers()
+        card = ("<ul>" + "".join(f"<li>{_escape(line)}</li>" for line in numbers) + "</ul>") if numbers \
+            else "<p>No model card found in the models folder.</p>"
+        return (f"<h3>Versions</h3><table cellspacing='6'>{rows}</table>"
+                f"<h3>Emotion model</h3>{card}"
+                f"<p>Face detection: MediaPipe BlazeFace short-range (Apache-2.0).</p>"
+                f"<h3>Privacy</h3><p>{PRIVACY}</p>"
+                f"<p>Operating system: {_escape(platform.platform())}</p>")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class PhotoView(QWidget):
+    """A still image with its faces boxed and labelled (Analyse Photo)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setAccessibleName("Analysed photo")
+        self.setMinimumSize(320, 240)
+        self._image = QImage()
+        self._faces: list[FaceBox] = []
+        self.drawn_labels: list[tuple[str, QRectF]] = []
+
+    def set_result(self, image: QImage, faces: list[FaceBox]) -> None:
+        self._image, self._faces = image, faces
+        self.setAccessibleDescription(", ".join(f.caption for f in faces) or "no face found")
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(640, 480)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        if self._image.isNull():
+            painter.end()
+            return
+        scale = min(self.width() / self._image.width(), self.height() / self._image.height())
+        target = QRectF(0, 0, self._image.width() * scale, self._image.height() * scale)
+        target.moveCenter(QRectF(self.rect()).center())
+        painter.drawImage(target, self._image)
+        self.drawn_labels = paint_faces(painter, self._faces, scale, QPointF(target.topLeft()))
+        painter.end()
+
+
+class PhotoDialog(QDialog):
+    def __init__(self, path: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Analyse Photo — {os.path.basename(path)}")
+        self.view = PhotoView()
+        self.summary = QLabel("Looking for faces…")
+        self.summary.setAccessibleName("Photo result")
+        self.summary.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.summary)
+        layout.addWidget(buttons)
+        self.resize(720, 600)
+
+    def show_result(self, image: QImage, faces: list[FaceBox], details: list[str]) -> None:
+        self.view.set_result(image, faces)
+        if not faces:
+            self.summary.setText("No face found in this picture.")
+        else:
+            self.summary.setText("<br>".join(details))
+
+    def show_error(self, message: str) -> None:
+        self.summary.setText(f"Could not analyse this picture: {message}")
