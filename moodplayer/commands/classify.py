@@ -16,6 +16,8 @@ from moodplayer.emotions import LABELS, Emotion
 def add_arguments(parser) -> None:
     parser.add_argument("images", nargs="+", metavar="IMAGE", help="image files (png, jpg, ...)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.epilog = ("exit status: 0 when every image was read, 1 when some could not be (each gets an "
+                     "\"error\"; the others are still reported), 2 when the models cannot be loaded")
 
 
 def run(args) -> int:
