@@ -9,7 +9,7 @@ import pytest
 from moodplayer.config import Settings
 from moodplayer.library.store import FileRecord, Store
 from moodplayer.library.tags import Tags
-from moodplayer.moods import build_queue, learn
+from moodplayer.moods import Queue, QueueItem, build_queue, learn
 from moodplayer.moods.policy import ARTIST_GAP, RECENT_SECONDS
 
 GENRES = {"upbeat": "Dance", "calm": "Chillout", "rap": "Hip Hop", "devotional": "Bhajan",
@@ -226,3 +226,24 @@ def test_learned_weights_change_the_order(store):
         learn(store, taught.id, "happy", "completed")
         learn(store, shunned.id, "happy", "skipped")
     assert firsts() > 180
+
+
+def test_only_tracks_under_the_folder_when_given(store):
+    inside = add(store, "here", ["calm"])
+    other = os.fsencode("/elsewhere/there.ogg")
+    store.save_files([FileRecord(other, 1, 1, Tags(title="there").values(), {"calm": "genre 'x' → calm"})])
+    assert len(queue_for(store, "sad")) == 2
+    assert [i.track.id for i in queue_for(store, "sad", folder="/music")] == [inside.id]
+
+
+def test_queue_state_round_trip_leaves_out_vanished_tracks(store):
+    tracks = [add(store, f"calm{n}", ["calm"]) for n in range(4)]
+    queue = Queue("sad", [QueueItem(t, "calm", f"why {t.title}") for t in tracks], "a note")
+    state = queue.to_state()
+    again, index = Queue.from_state(state, store, 2)
+    assert [i.track.id for i in again] == [t.id for t in tracks] and index == 2
+    assert again.note == "a note" and again[1].reason == "why calm1"
+    store.set_missing([tracks[0].id, tracks[2].id], True)
+    again, index = Queue.from_state(state, store, 2)
+    assert [i.track.id for i in again] == [tracks[1].id, tracks[3].id]
+    assert again[index].track.id == tracks[3].id  # the saved track is gone: the next one

@@ -1,15 +1,103 @@
-"""moodplayer play (not available yet)."""
+"""moodplayer play --emotion E: build the queue for E and play it through VLC for a while."""
 
 from __future__ import annotations
 
-import sys
+import os
+import sqlite3
+import time
+
+from moodplayer.commands.common import emit, fail
+from moodplayer.emotions import LABELS
+
+SAMPLE_SECONDS = 0.05
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("rest", nargs="*", help="arguments")
+    parser.add_argument("--emotion", required=True, choices=LABELS, help="the emotion to play for")
+    # Its own dest: a subcommand default of None would hide the global --music-dir.
+    parser.add_argument("--music-dir", dest="play_music_dir", metavar="DIR",
+                        help="music folder (default: the one in the settings, else the demo library)")
+    parser.add_argument("--seconds", type=float, default=10.0, metavar="N",
+                        help="how long to play (default 10)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--db", metavar="PATH", help="library database (default: the app's own)")
 
 
 def run(args) -> int:
-    print("moodplayer play: not available yet", file=sys.stderr)
-    return 1
+    from moodplayer.config import DEMO_LIBRARY, Settings
+    from moodplayer.library.scanner import scan
+    from moodplayer.library.store import Store, StoreError
+    from moodplayer.playback import PlaybackUnavailable, Player
+
+    settings = Settings.load()
+    folder = args.play_music_dir or getattr(args, "music_dir", None) or settings.music_dir or DEMO_LIBRARY
+    folder = os.path.abspath(folder)
+    try:
+        player = Player(volume=settings.volume)
+    except PlaybackUnavailable as exc:
+        return fail(str(exc))
+    try:
+        try:
+            store = Store(args.db) if args.db else Store.open_default()
+        except (OSError, sqlite3.Error, StoreError) as exc:
+            return fail(f"cannot open the library database: {exc}")
+        with store:
+            try:
+                scanned = scan(store, folder)
+            except OSError as exc:
+                return fail(f"cannot scan {folder}: {exc.strerror or exc}")
+            return _play(player, store, settings, args, folder, scanned)
+    finally:
+        player.close()
+
+
+def _play(player, store, settings, args, folder: str, scanned) -> int:
+    from moodplayer.moods.dj import MoodDJ
+
+    dj = MoodDJ(player, store, settings, folder=folder)
+    played: list[dict] = []
+    player.add_listener(lambda kind, payload: _note_play(played, kind, payload))
+    dj.set_override(args.emotion)
+    queue = player.queue
+    if not queue:
+        note = dj.last_queue.note if dj.last_queue is not None else "nothing to play"
+        return fail(f"nothing to play for {args.emotion} from {folder}: {note}")
+    deadline = time.monotonic() + max(args.seconds, 0.0)
+    while time.monotonic() < deadline:
+        player.pump_events(SAMPLE_SECONDS)
+        dj.tick()
+        if player.state == "playing" and played:
+            # How far VLC really got, sampled while the track plays (VLC reads 0 once it ends).
+            played[-1]["seconds"] = max(played[-1]["seconds"], round(player.position, 2))
+    player.stop()
+    payload = {
+        "emotion": args.emotion,
+        "music_dir": folder,
+        "scanned": {"tracks": scanned.tracks, "added": scanned.added, "seconds": round(scanned.seconds, 3)},
+        "queue": [{"path": i.track.path, "title": i.track.display_title, "artist": i.track.artist,
+                   "bucket": i.bucket, "reason": i.reason} for i in queue],
+        "played": played,
+        "note": queue.note,
+        "unplayable": [{"path": item.track.path, "reason": reason} for item, reason in dj.unplayable],
+    }
+    emit(payload, args.json, _text(payload))
+    return 0
+
+
+def _note_play(played: list[dict], kind: str, payload) -> None:
+    if kind == "track_started":
+        played.append({"path": payload.track.path, "title": payload.track.display_title,
+                       "bucket": payload.bucket, "reason": payload.reason, "seconds": 0.0})
+    elif kind == "track_ended" and played and played[-1]["path"] == payload["item"].track.path:
+        played[-1]["ended"] = payload["why"]
+
+
+def _text(payload: dict) -> str:
+    lines = [f"{payload['emotion']}: {len(payload['queue'])} tracks queued from {payload['music_dir']}"]
+    if payload["note"]:
+        lines.append(f"note: {payload['note']}")
+    lines.append("played:")
+    lines += [f"  {p['seconds']:6.2f} s  {p['title']}  [{p['bucket']}]  {p['reason']}"
+              for p in payload["played"]]
+    lines += [f"could not play {u['path']}: {u['reason']}" for u in payload["unplayable"]]
+    return "\n".join(lines)

@@ -8,6 +8,7 @@ user taught us for that emotion (completions raise a track's weight, skips lower
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections import Counter
@@ -51,9 +52,11 @@ def targets_for(emotion: Emotion | str, settings: Settings) -> list[str]:
 
 
 def build_queue(store: Store, emotion: Emotion | str, settings: Settings, size: int = 20,
-                now: float | None = None, rng: random.Random | None = None) -> Queue:
+                now: float | None = None, rng: random.Random | None = None,
+                folder: str | os.PathLike | None = None) -> Queue:
+    """Up to `size` tracks for `emotion` (from under `folder` only, when given)."""
     label = emotion_label(emotion)
-    picker = _Picker(store, label, now if now is not None else time.time(), rng or random.Random())
+    picker = _Picker(store, label, now if now is not None else time.time(), rng or random.Random(), folder)
     targets = targets_for(label, settings)
     if not picker.tracks:
         return Queue(label, [], "the library has no playable tracks yet")
@@ -85,9 +88,12 @@ def bucket_reason(track: Track, bucket: str) -> str:
 class _Picker:
     """Candidate groups for one emotion; `finish` turns them into the queue order."""
 
-    def __init__(self, store: Store, label: str, now: float, rng: random.Random):
-        self.store, self.label, self.now, self.rng = store, label, now, rng
-        self.tracks = [t for t in store.tracks() if not t.unplayable and not t.missing]
+    def __init__(self, store: Store, label: str, now: float, rng: random.Random,
+                 folder: str | os.PathLike | None):
+        self.label, self.now, self.rng = label, now, rng
+        inside = os.path.join(os.path.abspath(folder), "") if folder is not None else ""
+        self.tracks = [t for t in store.tracks()
+                       if not t.unplayable and not t.missing and t.path.startswith(inside)]
         self.weights = store.emotion_weights(label)
 
     def in_bucket(self, bucket: str) -> list[Track]:

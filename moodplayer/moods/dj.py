@@ -1,0 +1,189 @@
+"""Auto-play: follows the confirmed mood, or the user's override, by switching queues.
+
+Qt-free and single-threaded like the Player: call everything from the owner's
+thread, and call `tick()` about ten times a second (it runs the fade-out of a
+"switch now"). The mood tracker's dwell time guards against flapping upstream;
+here a change back to the playing mood cancels a switch that has not happened yet.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from moodplayer.config import Settings, state_path, write_json_atomic
+from moodplayer.emotions import Emotion
+from moodplayer.moods.policy import build_queue, emotion_label, learn
+from moodplayer.moods.queue import Queue, QueueItem
+from moodplayer.playback.player import IDLE, PAUSED, PLAYING, STOPPED, Player
+
+log = logging.getLogger(__name__)
+
+FADE_SECONDS = 1.0
+STATE_VERSION = 1
+
+
+class MoodDJ:
+    def __init__(self, player: Player, store, settings: Settings, queue_size: int = 20,
+                 folder: str | os.PathLike | None = None, rng: random.Random | None = None,
+                 clock: Callable[[], float] = time.monotonic):
+        self.player, self.store, self.settings = player, store, settings
+        self.queue_size = queue_size
+        self.folder = folder  # play only from under this folder, when given
+        self.mood: str | None = None  # the tracker's last confirmed mood
+        self.override: str | None = None  # the user's pick; None = Auto
+        self.unplayable: list[tuple[QueueItem, str]] = []
+        self.last_queue: Queue | None = None  # the latest built, with its note even when empty
+        self._rng = rng or random.Random()
+        self._clock = clock
+        self._fade: tuple[float, Queue] | None = None  # (started, queue to play after it)
+        self._emotion_of_track: str | None = None
+        self._started_since_queue_end = False
+        player.add_listener(self._on_player)
+
+    @property
+    def mode(self) -> str:
+        return "auto" if self.override is None else "override"
+
+    @property
+    def playing_emotion(self) -> str | None:
+        """The emotion of the queue now playing (or paused)."""
+        queue = self.player.queue
+        return queue.emotion if queue and self.player.state in (PLAYING, PAUSED) else None
+
+    @property
+    def pending_emotion(self) -> str | None:
+        """The emotion whose queue takes over after the fade or the current track."""
+        queue = self._fade[1] if self._fade else self.player.next_queue
+        return queue.emotion if queue else None
+
+    def on_mood(self, emotion: Emotion | str) -> None:
+        """A mood the tracker confirmed; followed unless the user chose an override."""
+        self.mood = emotion_label(emotion)
+        if self.override is None:
+            self._follow(self.mood)
+
+    def set_override(self, emotion: Emotion | str | None) -> None:
+        """The user's pick, which stops auto-following; None goes back to Auto (and to the
+        last confirmed mood, if there is one)."""
+        self.override = None if emotion is None else emotion_label(emotion)
+        target = self.override or self.mood
+        if target is not None:
+            self._follow(target)
+
+    def tick(self, now: float | None = None) -> None:
+        """Runs a pending fade-out; when it is over, the new queue starts."""
+        if self._fade is None:
+            return
+        started, queue = self._fade
+        progress = ((self._clock() if now is None else now) - started) / FADE_SECONDS
+        if progress < 1.0:
+            self.player.set_gain(1.0 - progress)
+            return
+        self._fade = None
+        self.player.load(queue, play=self.player.state == PLAYING)
+        self.player.set_gain(1.0)
+
+    def save_state(self, path: Path | None = None) -> None:
+        write_json_atomic(path or state_path(), {
+            "version": STATE_VERSION, "player": self.player.snapshot(),
+            "mood": self.mood, "override": self.override})
+
+    def restore_state(self, path: Path | None = None) -> bool:
+        """Queue, track, position, volume and override as saved, paused. False when there was
+        nothing (or nothing readable) to restore."""
+        path = path or state_path()
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            player = data["player"]
+            mood, override = (_label_or_none(data.get(k)) for k in ("mood", "override"))
+        except FileNotFoundError:
+            return False
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("Could not restore playback state from %s (%s); starting fresh", path, exc)
+            return False
+        self.mood, self.override = mood, override
+        self.player.restore(player, self.store)
+        return True
+
+    # --- inside ------------------------------------------------------------------------------------
+
+    def _follow(self, label: str) -> None:
+        if label == self.playing_emotion:
+            self._cancel_pending()
+            return
+        if label == self.pending_emotion:
+            return
+        queue = self._build(label)
+        if not queue:
+            log.info("Nothing to play for %s: %s", label, queue.note)
+            return
+        self._cancel_pending()
+        state = self.player.state
+        if state == IDLE:
+            self.player.load(queue)
+        elif state == STOPPED:
+            self.player.load(queue, play=False)
+        elif self.settings.switch_mode == "now":
+            if state == PLAYING:
+                self._fade = (self._clock(), queue)
+            else:
+                self.player.load(queue, play=False)
+        else:
+            self.player.set_next_queue(queue)
+
+    def _cancel_pending(self) -> None:
+        if self._fade is not None:
+            self._fade = None
+            self.player.set_gain(1.0)
+        self.player.set_next_queue(None)
+
+    def _on_player(self, kind: str, payload) -> None:
+        if kind == "track_started":
+            self._started_since_queue_end = True
+            self._emotion_of_track = self.player.queue.emotion
+            self._record(payload.track.id, "played")
+        elif kind == "track_ended" and payload["why"] in ("completed", "skipped"):
+            self._guard(self._learn_from, payload["item"].track.id, payload["why"])
+        elif kind == "unplayable":
+            self.unplayable.append((payload["item"], payload["reason"]))
+            self._guard(self.store.mark_unplayable, payload["item"].track.id, payload["reason"])
+        elif kind == "queue_ended":
+            self._refill(payload)
+
+    def _refill(self, ended: Queue | None) -> None:
+        """Keep playing the same emotion; not when the queue that ended could play nothing."""
+        if ended is None or not self._started_since_queue_end:
+            return
+        self._started_since_queue_end = False
+        queue = self._build(ended.emotion)
+        if queue:
+            self.player.load(queue)
+
+    def _build(self, label: str) -> Queue:
+        self.last_queue = build_queue(self.store, label, self.settings, self.queue_size, rng=self._rng,
+                                      folder=self.folder)
+        return self.last_queue
+
+    def _record(self, track_id: int, event: str) -> None:
+        self._guard(self.store.record_play, track_id, event, self._emotion_of_track)
+
+    def _learn_from(self, track_id: int, event: str) -> None:
+        self.store.record_play(track_id, event, self._emotion_of_track)
+        learn(self.store, track_id, self._emotion_of_track, event)
+
+    @staticmethod
+    def _guard(action, track_id: int, *args) -> None:
+        try:
+            action(track_id, *args)
+        except KeyError:
+            log.info("Track %s left the library while playing", track_id)
+
+
+def _label_or_none(value) -> str | None:
+    return None if value is None else emotion_label(str(value))
