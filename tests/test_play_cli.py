@@ -47,7 +47,7 @@ def test_fear_plays_devotional_and_reports_why_and_how_far(capsys, library, tmp_
     first = result["played"][0]
     assert first["path"] == result["queue"][0]["path"]
     assert first["reason"] in ("fear → devotional: genre 'Bhajan'", "fear → devotional: genre 'Gospel'")
-    assert 0.5 < first["seconds"] <= 1.7  # what VLC's clock said, not the wall clock
+    assert 0.3 < first["seconds"] <= 1.7  # what VLC's clock said, not the wall clock
     assert len(result["played"]) == 1
 
 

@@ -171,8 +171,7 @@ def test_pause_seek_resume_and_duration_from_the_tags(player, store, music):
     time.sleep(0.3)
     assert player.position == pytest.approx(held, abs=0.05)
     player.seek(3.0)
-    time.sleep(0.2)
-    assert player.position == pytest.approx(3.0, abs=0.1)
+    run_until(player, lambda: abs(player.position - 3.0) < 0.1)
     player.resume()
     run_until(player, lambda: player.position > 3.2)
     assert player.state == PLAYING
@@ -223,8 +222,8 @@ def test_resume_restores_track_position_volume_and_override(player, store, music
         assert again.override == "happy" and again.mode == "override"
         assert [i.reason for i in later.queue] == ["test: first", "test: second"]
         later.resume()
-        run_until(later, lambda: later.position > saved_at + 0.2)
-        assert later.position < saved_at + 1.5  # went on from there, not from the start
+        run_until(later, lambda: later.position != saved_at)  # VLC's clock has moved
+        assert saved_at < later.position < saved_at + 1.0  # on from there, not from the start
     finally:
         later.close()
 
@@ -277,18 +276,34 @@ def test_a_change_back_before_the_switch_cancels_it(player, store, music):
 
 def test_switch_now_fades_out_then_switches(player, store, music):
     mood_library(music, store, seconds=6.0)
-    dj = MoodDJ(player, store, Settings(switch_mode="now"))
+    clock = [100.0]
+    dj = MoodDJ(player, store, Settings(switch_mode="now"), clock=lambda: clock[0])
     seen = Recorder(player)
     dj.on_mood("happy")
-    started = time.monotonic()
     dj.on_mood("sad")
-    dj.tick(started + FADE_SECONDS / 2)
-    assert player.gain == pytest.approx(0.5, abs=0.05)
-    assert player.current.bucket == "upbeat"
-    dj.tick(started + FADE_SECONDS + 0.05)
+    clock[0] += FADE_SECONDS / 2
+    dj.tick()
+    assert player.gain == pytest.approx(0.5)
+    assert player.current.bucket == "upbeat" and dj.pending_emotion == "sad"
+    clock[0] += FADE_SECONDS / 2
+    dj.tick()
     assert player.current.bucket == "calm" and player.state == PLAYING
     assert player.gain == 1.0
     assert seen.of("track_ended")[0]["why"] == "replaced"
+
+
+def test_a_track_ending_during_the_fade_switches_right_then(player, store, music):
+    mood_library(music, store, seconds=1.0)
+    dj = MoodDJ(player, store, Settings(switch_mode="now"), clock=lambda: 100.0)
+    seen = Recorder(player)
+    dj.on_mood("happy")
+    dj.on_mood("sad")
+    dj.tick(100.0 + FADE_SECONDS / 2)
+    run_until(player, lambda: len(seen.of("track_started")) == 2)
+    assert [i.bucket for i in seen.of("track_started")] == ["upbeat", "calm"]
+    assert player.gain == 1.0 and dj.pending_emotion is None
+    dj.tick(100.0 + FADE_SECONDS)  # the fade is over: nothing replaces the calm queue now
+    assert len(seen.of("track_started")) == 2
 
 
 def test_the_same_mood_again_does_nothing(player, store, music):

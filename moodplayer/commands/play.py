@@ -53,6 +53,7 @@ def run(args) -> int:
 
 def _play(player, store, settings, args, folder: str, scanned) -> int:
     from moodplayer.moods.dj import MoodDJ
+    from moodplayer.playback import PLAYING
 
     dj = MoodDJ(player, store, settings, folder=folder)
     played: list[dict] = []
@@ -66,7 +67,7 @@ def _play(player, store, settings, args, folder: str, scanned) -> int:
     while time.monotonic() < deadline:
         player.pump_events(SAMPLE_SECONDS)
         dj.tick()
-        if player.state == "playing" and played:
+        if player.state == PLAYING and played:
             # How far VLC really got, sampled while the track plays (VLC reads 0 once it ends).
             played[-1]["seconds"] = max(played[-1]["seconds"], round(player.position, 2))
     player.stop()

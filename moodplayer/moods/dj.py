@@ -132,6 +132,8 @@ class MoodDJ:
         elif self.settings.switch_mode == "now":
             if state == PLAYING:
                 self._fade = (self._clock(), queue)
+                # Should the track end before the fade does, the new queue starts right then.
+                self.player.set_next_queue(queue)
             else:
                 self.player.load(queue, play=False)
         else:
@@ -145,6 +147,8 @@ class MoodDJ:
 
     def _on_player(self, kind: str, payload) -> None:
         if kind == "track_started":
+            if self._fade is not None and self.player.queue is self._fade[1]:
+                self._cancel_pending()  # the switch happened before the fade was over
             self._started_since_queue_end = True
             self._emotion_of_track = self.player.queue.emotion
             self._record(payload.track.id, "played")

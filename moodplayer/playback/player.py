@@ -28,7 +28,7 @@ IDLE, PLAYING, PAUSED, STOPPED = "idle", "playing", "paused", "stopped"
 RESTART_AFTER = 3.0  # previous() restarts a track that has played longer than this
 # libVLC "plays" an undecodable file by ending it at once, without an error: an end this
 # soon after the start, with this much of the track left, means there was nothing to play.
-INSTANT_END = 0.5
+INSTANT_END = 1.0
 INSTANT_END_MIN_LEFT = 3.0
 
 Listener = Callable[[str, object], None]
