@@ -173,3 +173,17 @@ def test_two_stores_on_one_file_from_two_threads(tmp_path):
             gui.tracks()
         thread.join()
         assert errors == [] and gui.count() == 200 and gui.track(first).plays >= 1
+
+
+def test_an_older_schema_is_migrated_keeping_its_rows(tmp_path):
+    path = tmp_path / "library.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript(MIGRATIONS[0])
+    conn.execute("INSERT INTO tracks (path, size, mtime_ns, added_at) VALUES (x'2f612e6d7033', 1, 1, 0)")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        assert store._query("PRAGMA user_version")[0][0] == len(MIGRATIONS) > 1
+        assert store.track_by_path("/a.mp3").display_title == "a"
+        assert store._query("SELECT COUNT(*) FROM audio_features")[0][0] == 0

@@ -12,9 +12,12 @@ def add_arguments(parser) -> None:
     parser.add_argument("folder", metavar="DIR", help="music folder to scan")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--db", metavar="PATH", help="library database (default: the app's own)")
+    parser.add_argument("--no-features", action="store_true",
+                        help="do not measure tempo and loudness of files whose tags say nothing")
 
 
 def run(args) -> int:
+    from moodplayer.library.features import analyse_library
     from moodplayer.library.scanner import scan
     from moodplayer.library.store import Store, StoreError
 
@@ -27,6 +30,10 @@ def run(args) -> int:
             result = scan(store, args.folder)
         except OSError as exc:
             return fail(f"cannot scan {args.folder}: {exc.strerror or exc}")
+        if not args.no_features:
+            result.seconds += analyse_library(store, args.folder).seconds
+            counts = store.bucket_counts_under(args.folder)
+            result.buckets = {bucket: counts.get(bucket, 0) for bucket in result.buckets}
     errors = [{"path": _printable(path), "reason": reason} for path, reason in result.errors]
     payload = {"tracks": result.tracks, "buckets": result.buckets, "errors": errors,
                "seconds": round(result.seconds, 3)}

@@ -95,6 +95,21 @@ MIGRATIONS = (
         reason TEXT NOT NULL
     );
     """,
+    # 2: audio features of untagged files, keyed by path + size + mtime.
+    """
+    CREATE TABLE audio_features (
+        path BLOB PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        tempo REAL,
+        clarity REAL,
+        punch REAL,
+        energy_db REAL,
+        brightness REAL,
+        mode TEXT,
+        error TEXT
+    );
+    """,
 )
 
 TRACK_COLUMNS = ("id", "path", "title", "artist", "album", "album_artist", "track_no", "year", "genre",
@@ -153,6 +168,22 @@ class Track:
     @property
     def display_title(self) -> str:
         return self.title or Path(self.path).stem
+
+
+@dataclass
+class Features:
+    """Measured from the audio (library.features); `error` set when it could not be decoded."""
+
+    tempo: float = 0.0  # BPM
+    clarity: float = 0.0  # 0 (no steady pulse) .. 1
+    punch: float = 0.0  # onset strength against the sound's level: drums score high
+    energy_db: float = -90.0  # RMS, dBFS
+    brightness: float = 0.0  # spectral centroid, Hz
+    mode: str = ""  # "major" / "minor"
+    error: str | None = None
+
+
+FEATURE_COLUMNS = ("tempo", "clarity", "punch", "energy_db", "brightness", "mode", "error")
 
 
 @dataclass
@@ -445,6 +476,38 @@ class Store:
             WHERE t.missing = 0 AND t.path >= ? AND t.path < ?
             GROUP BY e.bucket""", (low, high))
         return dict(rows)
+
+    # --- used by library.features ----------------------------------------------------------------
+
+    def tracks_without_tempo_bucket(self, folder: str | os.PathLike | None = None
+                                    ) -> list[tuple[int, bytes, int, int]]:
+        """(id, path, size, mtime_ns) of present, playable tracks (under `folder`) in neither
+        upbeat nor calm."""
+        low, high = _prefix_range(folder) if folder is not None else (None, None)
+        return self._query("""
+            SELECT id, path, size, mtime_ns FROM tracks t
+            WHERE missing = 0 AND unplayable IS NULL AND (? IS NULL OR (path >= ? AND path < ?))
+            AND NOT EXISTS (SELECT 1 FROM track_buckets b
+                            WHERE b.track_id = t.id AND b.bucket IN ('upbeat', 'calm'))
+            ORDER BY id""", (low, low, high))
+
+    def cached_features(self, path: bytes, size: int, mtime_ns: int) -> Features | None:
+        rows = self._query(f"SELECT {', '.join(FEATURE_COLUMNS)} FROM audio_features "
+                           "WHERE path = ? AND size = ? AND mtime_ns = ?", (path, size, mtime_ns))
+        return Features(*rows[0]) if rows else None
+
+    def cache_features(self, path: bytes, size: int, mtime_ns: int, features: Features) -> None:
+        values = [getattr(features, column) for column in FEATURE_COLUMNS]
+        marks = ", ".join("?" * (3 + len(values)))
+        with self._transaction() as conn:
+            conn.execute(f"INSERT OR REPLACE INTO audio_features VALUES ({marks})",
+                         (path, size, mtime_ns, *values))
+
+    def add_auto_bucket(self, track_id: int, bucket: str, reason: str) -> None:
+        """An automatic assignment (overrides still win); replaced when the file changes."""
+        _check_bucket(bucket)
+        with self._transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO track_buckets VALUES (?, ?, ?)", (track_id, bucket, reason))
 
     def set_missing(self, ids: Iterable[int], missing: bool) -> None:
         with self._transaction() as conn:
