@@ -100,15 +100,14 @@ class MoodDJ:
         path = path or state_path()
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
-            player = data["player"]
             mood, override = (_label_or_none(data.get(k)) for k in ("mood", "override"))
+            self.player.restore(data["player"], self.store)
         except FileNotFoundError:
             return False
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             log.warning("Could not restore playback state from %s (%s); starting fresh", path, exc)
             return False
         self.mood, self.override = mood, override
-        self.player.restore(player, self.store)
         return True
 
     # --- inside ------------------------------------------------------------------------------------

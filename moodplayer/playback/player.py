@@ -155,7 +155,10 @@ class Player:
             self._play_from(self.index, self._start_at)
 
     def toggle(self) -> None:
-        self.pause() if self.state == PLAYING else self.resume()
+        if self.state == PLAYING:
+            self.pause()
+        else:
+            self.resume()
 
     def stop(self) -> None:
         self._end_track("stopped")
