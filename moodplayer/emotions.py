@@ -28,7 +28,7 @@ class Emotion(IntEnum):
         return COLOURS[self]
 
     @classmethod
-    def parse(cls, text: str) -> "Emotion":
+    def parse(cls, text: str) -> Emotion:
         try:
             return cls[text.strip().upper()]
         except KeyError:
