@@ -333,6 +333,36 @@ def test_folder_moved_away_and_back_keeps_play_counts(store, music, tmp_path):
     assert returned.buckets == {"calm": "you moved it here", "devotional": "folder 'Bhajans' → devotional"}
 
 
+def test_a_renamed_folder_keeps_its_tracks_stats_under_the_new_name(store, music):
+    scan(store, music)
+    morning = store.track_by_path(music / "Bhajans" / "morning.flac")
+    store.record_play(morning.id, "completed", "fear")
+    store.set_favourite(morning.id, True)
+
+    (music / "Bhajans").rename(music / "Sunday Gospel")
+    result = scan(store, music)
+
+    assert (result.relinked, result.added, result.missing, result.tracks) == (1, 0, 0, 5)
+    moved = store.track_by_path(music / "Sunday Gospel" / "morning.flac")
+    assert (moved.id, moved.completions, moved.favourite, moved.missing) == (morning.id, 1, True, False)
+    assert moved.buckets == {"devotional": "folder 'Sunday Gospel' → devotional"}
+    assert store.track_by_path(music / "Bhajans" / "morning.flac") is None
+
+
+def test_a_copy_is_a_new_track_and_the_original_keeps_its_stats(store, music):
+    scan(store, music)
+    fast = store.track_by_path(music / "fast.flac")
+    store.record_play(fast.id, "played")
+    (music / "copies").mkdir()
+    shutil.copy2(music / "fast.flac", music / "copies" / "fast.flac")
+
+    result = scan(store, music)
+
+    assert (result.relinked, result.added) == (0, 1)
+    assert store.track(fast.id).plays == 1
+    assert store.track_by_path(music / "copies" / "fast.flac").plays == 0
+
+
 def test_scanning_another_folder_marks_nothing_missing(store, music, tmp_path):
     scan(store, music)
     write_track(tmp_path / "other" / "x.flac", title="X")

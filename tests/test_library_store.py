@@ -187,3 +187,10 @@ def test_an_older_schema_is_migrated_keeping_its_rows(tmp_path):
         assert store._query("PRAGMA user_version")[0][0] == len(MIGRATIONS) > 1
         assert store.track_by_path("/a.mp3").display_title == "a"
         assert store._query("SELECT COUNT(*) FROM audio_features")[0][0] == 0
+
+
+def test_tags_and_store_columns_agree():
+    from moodplayer.library.store import TAG_COLUMNS
+    from moodplayer.library.tags import TAG_NAMES
+
+    assert TAG_NAMES == TAG_COLUMNS

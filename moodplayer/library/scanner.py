@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from moodplayer.library.buckets import BUCKETS, assign
-from moodplayer.library.store import FileRecord, Store
+from moodplayer.library.store import FileRecord, FileState, Store
 from moodplayer.library.tags import AUDIO_EXTENSIONS, BrokenFile, read_tags
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ class ScanResult:
     updated: int = 0
     unchanged: int = 0
     returned: int = 0  # were missing, found again (their stats come back)
+    relinked: int = 0  # found under a new path (folder moved or renamed), stats kept; also in `updated`
     missing: int = 0  # newly vanished, kept in the database
     read: int = 0  # files opened with mutagen
     buckets: dict[str, int] = field(default_factory=dict)
@@ -46,6 +47,7 @@ class ScanResult:
 @dataclass
 class _Candidate:
     path: str
+    key: bytes  # the path as the store keeps it
     size: int
     mtime_ns: int
 
@@ -66,7 +68,8 @@ def scan(store: Store, folder: str | os.PathLike, progress: Progress | None = No
     errors: list[tuple[str, str]] = []
     candidates = list(_walk(root, errors))
     known = store.file_states()
-    _Run(store, root, result, errors, progress, cancel).process(candidates, known)
+    moved = _moved_away(candidates, known)
+    _Run(store, root, result, errors, progress, cancel).process(candidates, known, moved)
     if not result.cancelled:
         _mark_vanished(store, root, known, result)
         store.replace_scan_errors((os.fsencode(path), reason) for path, reason in errors)
@@ -75,6 +78,9 @@ def scan(store: Store, folder: str | os.PathLike, progress: Progress | None = No
     counts = store.bucket_counts_under(root)
     result.buckets = {bucket: counts.get(bucket, 0) for bucket in BUCKETS}
     result.seconds = time.perf_counter() - started
+    log.info("Scanned %s: %d tracks (%d new, %d changed, %d missing, %d unreadable) in %.2f s",
+             _printable(root), result.tracks, result.added, result.updated, result.missing,
+             len(errors), result.seconds)
     return result
 
 
@@ -87,7 +93,8 @@ class _Run:
         self.batch: list[FileRecord] = []
         self.batch_started = time.monotonic()
 
-    def process(self, candidates: list[_Candidate], known: dict) -> None:
+    def process(self, candidates: list[_Candidate], known: dict[bytes, FileState],
+                moved: dict[tuple, bytes | None]) -> None:
         total, returned = len(candidates), []
         last_report = time.monotonic()
         self._report(0, total)
@@ -95,14 +102,13 @@ class _Run:
             if self.cancel is not None and self.cancel.is_set():
                 self.result.cancelled = True
                 break
-            key = os.fsencode(candidate.path)
-            state = known.pop(key, None)
-            if state is not None and (state[1], state[2]) == (candidate.size, candidate.mtime_ns):
+            state = known.pop(candidate.key, None)
+            if state is not None and (state.size, state.mtime_ns) == (candidate.size, candidate.mtime_ns):
                 self.result.unchanged += 1
-                if state[3]:
-                    returned.append(state[0])
+                if state.missing:
+                    returned.append(state.id)
             else:
-                self._read(candidate, key, state)
+                self._read(candidate, state or self._moved_here(candidate, known, moved))
             if time.monotonic() - last_report >= PROGRESS_SECONDS:
                 self._report(done, total)
                 last_report = time.monotonic()
@@ -113,14 +119,28 @@ class _Run:
         if not self.result.cancelled:
             self._report(total, total)
 
-    def _read(self, candidate: _Candidate, key: bytes, state) -> None:
+    def _moved_here(self, candidate: _Candidate, known: dict[bytes, FileState],
+                    moved: dict[tuple, bytes | None]) -> FileState | None:
+        """The stored row of this same file from its old path, now given the new path.
+        The file is still read again: its folder, and so its buckets, may have changed."""
+        same = _same_file(candidate.key, candidate.size, candidate.mtime_ns)
+        old_path = moved.get(same)
+        if old_path is None or os.path.exists(old_path):
+            return None
+        moved[same] = None
+        state = known.pop(old_path)
+        self.store.relink(candidate.key, state.id)
+        self.result.relinked += 1
+        return state
+
+    def _read(self, candidate: _Candidate, state: FileState | None) -> None:
         self.result.read += 1
         try:
             tags = read_tags(candidate.path)
         except BrokenFile as exc:
             self.errors.append((candidate.path, str(exc)))
-            if state is not None:
-                self.store.mark_unplayable(state[0], str(exc))
+            if state is not None:  # it was fine before: keep its stats, stop playing it
+                self.store.mark_unplayable(state.id, str(exc))
             return
         folders = _folders(self.root, candidate.path)
         buckets = assign(genre=tags.genre, mood=tags.mood, bpm=tags.bpm, title=tags.title,
@@ -129,8 +149,9 @@ class _Run:
             self.result.added += 1
         else:
             self.result.updated += 1
-            self.result.returned += bool(state[3])  # the upsert clears `missing`
-        self.batch.append(FileRecord(key, candidate.size, candidate.mtime_ns, tags.values(), buckets))
+            self.result.returned += bool(state.missing)  # the upsert clears `missing`
+        record = FileRecord(candidate.key, candidate.size, candidate.mtime_ns, tags.values(), buckets)
+        self.batch.append(record)
         if len(self.batch) >= BATCH_FILES or time.monotonic() - self.batch_started >= BATCH_SECONDS:
             self._flush()
 
@@ -145,10 +166,27 @@ class _Run:
             self.progress(done, total)
 
 
-def _mark_vanished(store: Store, root: str, leftover: dict, result: ScanResult) -> None:
+def _moved_away(candidates: list[_Candidate], known: dict[bytes, FileState]) -> dict[tuple, bytes | None]:
+    """Stored files not found at their path, by (name, size, mtime): a file found under a new
+    path with the same three is the same file moved (mv and rsync -a keep the mtime).
+    None where two stored files share the three, so nothing is guessed."""
+    present = {candidate.key for candidate in candidates}
+    gone: dict[tuple, bytes | None] = {}
+    for path, state in known.items():
+        if path not in present:
+            same = _same_file(path, state.size, state.mtime_ns)
+            gone[same] = None if same in gone else path
+    return gone
+
+
+def _same_file(path: bytes, size: int, mtime_ns: int) -> tuple[bytes, int, int]:
+    return os.path.basename(path), size, mtime_ns
+
+
+def _mark_vanished(store: Store, root: str, leftover: dict[bytes, FileState], result: ScanResult) -> None:
     """Tracks under `root` the walk did not find: kept, flagged missing."""
     prefix = os.fsencode(os.path.join(root, ""))
-    vanished = [state[0] for path, state in leftover.items() if path.startswith(prefix) and not state[3]]
+    vanished = [state.id for path, state in leftover.items() if path.startswith(prefix) and not state.missing]
     if vanished:
         store.set_missing(vanished, True)
     result.missing = len(vanished)
@@ -185,7 +223,7 @@ def _walk(root: str, errors: list[tuple[str, str]]) -> Iterator[_Candidate]:
                         if _identity(stat) in seen_links or _links_inside(entry, real_root):
                             continue
                         seen_links.add(_identity(stat))
-                    yield _Candidate(entry.path, stat.st_size, stat.st_mtime_ns)
+                    yield _Candidate(entry.path, os.fsencode(entry.path), stat.st_size, stat.st_mtime_ns)
             except OSError as exc:
                 errors.append((entry.path, f"cannot read: {exc.strerror or exc}"))
         stack.extend(reversed(subfolders))  # so the walk goes in name order

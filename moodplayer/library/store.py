@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from moodplayer.library.buckets import BUCKETS
 
@@ -184,6 +185,15 @@ class Features:
 
 
 FEATURE_COLUMNS = ("tempo", "clarity", "punch", "energy_db", "brightness", "mode", "error")
+
+
+class FileState(NamedTuple):
+    """What the store knows of a file, to tell whether a rescan must read it."""
+
+    id: int
+    size: int
+    mtime_ns: int
+    missing: int
 
 
 @dataclass
@@ -435,10 +445,10 @@ class Store:
 
     # --- used by the scanner ---------------------------------------------------------------------
 
-    def file_states(self) -> dict[bytes, tuple[int, int, int, bool]]:
-        """path -> (id, size, mtime_ns, missing) for every track, in one query."""
+    def file_states(self) -> dict[bytes, FileState]:
+        """path -> FileState for every track, in one query."""
         rows = self._query("SELECT path, id, size, mtime_ns, missing FROM tracks")
-        return {row[0]: row[1:] for row in rows}
+        return {row[0]: FileState._make(row[1:]) for row in rows}
 
     def save_files(self, records: list[FileRecord]) -> None:
         """Insert or update scanned files with their automatic buckets, in one transaction.
@@ -508,6 +518,11 @@ class Store:
         _check_bucket(bucket)
         with self._transaction() as conn:
             conn.execute("INSERT OR REPLACE INTO track_buckets VALUES (?, ?, ?)", (track_id, bucket, reason))
+
+    def relink(self, path: bytes, track_id: int) -> None:
+        """The same file found at a new path keeps its row: stats, favourite and overrides."""
+        with self._transaction() as conn:
+            conn.execute("UPDATE tracks SET path = ?, missing = 0 WHERE id = ?", (path, track_id))
 
     def set_missing(self, ids: Iterable[int], missing: bool) -> None:
         with self._transaction() as conn:
