@@ -31,9 +31,8 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install -q -e ".[test]"
 	touch $@ $(VENV)/.installed-run
 
-# Regenerates music_library/ (needs the [demo] extra: soundfile).
-demo-library: $(VENV)/.installed-test
-	$(BIN)/python -m pip install -q -e ".[demo]"
+# Regenerates music_library/ (deterministic: the same bytes every time).
+demo-library: $(VENV)/.installed-run
 	$(BIN)/python packaging/make_demo_library.py music_library
 
 clean-venv:
