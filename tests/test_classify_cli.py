@@ -44,8 +44,8 @@ def test_json_reports_every_image_even_when_some_fail(images, capsys):
     assert sum(face["probabilities"].values()) == pytest.approx(1.0, abs=0.01)
     assert max(face["probabilities"], key=face["probabilities"].get) == "happy"
     assert reports[1] == {"path": blank, "faces": []}
-    for report in reports[2:]:
-        assert "faces" not in report and "cannot read" in report["error"]
+    assert "faces" not in reports[2] and "cannot read" in reports[2]["error"]
+    assert "faces" not in reports[3] and reports[3]["error"] == "no such file"
 
 
 def test_all_readable_images_exit_zero(images, capsys):

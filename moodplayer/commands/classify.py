@@ -7,6 +7,8 @@ Exit 2 when the models cannot be loaded at all.
 
 from __future__ import annotations
 
+import os
+
 import cv2
 
 from moodplayer.commands.common import emit, fail
@@ -34,9 +36,11 @@ def run(args) -> int:
 
 
 def classify_image(path: str, detector, classifier) -> dict:
+    if not os.path.isfile(path):
+        return {"path": path, "error": "no such file"}
     frame = cv2.imread(path, cv2.IMREAD_COLOR)
     if frame is None:
-        return {"path": path, "error": "cannot read the file as an image (missing, unreadable or not one)"}
+        return {"path": path, "error": "cannot read the file as an image (unreadable or not an image)"}
     faces = []
     for face in detector.detect(frame):
         probs = classifier.classify(frame, face.box)
