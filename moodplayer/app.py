@@ -64,8 +64,8 @@ def create_window(args):
     if music_dir:
         settings.music_dir = str(Path(music_dir).expanduser().resolve())
     first_start = not settings.welcomed and not music_dir and not args.screenshot
-    if not settings.music_dir and not first_start and config.DEMO_LIBRARY.is_dir():
-        settings.music_dir = str(config.DEMO_LIBRARY)
+    if not settings.music_dir and args.screenshot and config.DEMO_LIBRARY.is_dir():
+        settings.music_dir = str(config.DEMO_LIBRARY)  # a picture with music in it
     store = Store.open_default()
     return MainWindow(settings, store, camera_choice(args, settings), pipeline_factory=make_pipeline,
                       first_start=first_start)

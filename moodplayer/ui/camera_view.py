@@ -32,7 +32,7 @@ class CameraView(QWidget):
         self._hint = ""
         self._target = (640, 480)
         self._target_lock = threading.Lock()
-        self.drawn_labels: list[tuple[str, QRectF]] = []
+        self.drawn_labels: list[tuple[str, QRectF, QRectF]] = []
 
     # -- inputs -------------------------------------------------------------
     def show_frame(self, frame: np.ndarray, source_size: tuple[int, int], faces: list[FaceBox]) -> None:

@@ -330,7 +330,7 @@ class PhotoView(QWidget):
         self.setMinimumSize(320, 240)
         self._image = QImage()
         self._faces: list[FaceBox] = []
-        self.drawn_labels: list[tuple[str, QRectF]] = []
+        self.drawn_labels: list[tuple[str, QRectF, QRectF]] = []
 
     def set_result(self, image: QImage, faces: list[FaceBox]) -> None:
         self._image, self._faces = image, faces

@@ -27,8 +27,9 @@ class FaceBox:
 
 
 def paint_faces(painter: QPainter, faces: list[FaceBox], scale: float, offset: QPointF,
-                main_index: int = 0) -> list[tuple[str, QRectF]]:
-    """Draw each face box and its caption; returns what was written where.
+                main_index: int = 0) -> list[tuple[str, QRectF, QRectF]]:
+    """Draw each face box and its caption; returns (caption, caption rect, face rect)
+    in widget pixels for each face.
 
     `scale` and `offset` map image pixels to widget pixels. The main face gets a
     thicker box; the others are drawn thinner so the user sees which one counts.
@@ -45,7 +46,7 @@ def paint_faces(painter: QPainter, faces: list[FaceBox], scale: float, offset: Q
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(QPen(colour, 3 if index == main_index else 1.5))
         painter.drawRoundedRect(rect, 6, 6)
-        drawn.append((face.caption, _paint_caption(painter, metrics, face.caption, rect, colour)))
+        drawn.append((face.caption, _paint_caption(painter, metrics, face.caption, rect, colour), rect))
     return drawn
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QSplitter,
     QSystemTrayIcon,
     QTabWidget,
@@ -88,11 +89,12 @@ class MainWindow(QMainWindow):
         self._first_start = first_start
         self._quitting = self._shut_down = False
         self._cover_for: int | None = None
+        self._library_reads = 0
         self.camera_mood: Emotion | None = None
         self._theme = "system"
         self.setWindowTitle("MoodPlayer")
         self.setWindowIcon(app_icon())
-        self.setMinimumSize(800, 560)
+        self.setMinimumSize(760, 540)
         self.resize(MIN_SIZE)
         self._build_widgets()
         self._build_menus()
@@ -169,6 +171,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status_mood = QLabel()
         self.status_camera = QLabel()
+        self.scan_progress = QProgressBar()  # seen from every tab, the Library tab has its own
+        self.scan_progress.setAccessibleName("Library scan progress")
+        self.scan_progress.setMaximumWidth(180)
+        self.scan_progress.setFormat("Scanning %v / %m")
+        self.scan_progress.hide()
+        self.statusBar().addPermanentWidget(self.scan_progress)
         self.statusBar().addPermanentWidget(self.status_camera)
         self.statusBar().addPermanentWidget(self.status_mood)
         self._set_tab_order()
@@ -449,7 +457,7 @@ class MainWindow(QMainWindow):
                 self.now_playing.show_cover(image)
 
         run_in_background(lambda: covers.cover_image(track.path, size), shown,
-                          lambda exc: log.debug("cover failed: %s", exc))
+                          lambda exc: log.debug("cover failed: %s", exc), context=self)
 
     def show_queue(self) -> None:
         items, caption = self.session.up_next()
@@ -485,8 +493,16 @@ class MainWindow(QMainWindow):
 
     # ==== library ==============================================================================
     def refresh_library(self) -> None:
-        run_in_background(self.store.tracks, self.library_view.set_tracks,
-                          lambda exc: self.statusBar().showMessage(f"Library not readable: {exc}"))
+        # Reads run on the pool and may finish out of order: only the newest one is shown.
+        self._library_reads += 1
+        wanted = self._library_reads
+
+        def show(tracks) -> None:
+            if wanted == self._library_reads:
+                self.library_view.set_tracks(tracks)
+
+        run_in_background(self.store.tracks, show, context=self,
+                          on_error=lambda exc: self.statusBar().showMessage(f"Library not readable: {exc}"))
         self.library_view.set_error_count(len(self.store.scan_errors()))
 
     def choose_music_folder(self) -> None:
@@ -518,14 +534,18 @@ class MainWindow(QMainWindow):
                 return scan(own, folder, progress=progress, cancel=cancel)
 
         self.library_view.set_scanning(True)
+        self.scan_progress.setRange(0, 0)
+        self.scan_progress.show()
         self.statusBar().showMessage(f"Scanning {folder}…")
         self._scan_refreshed = 0
         task = ScanTask(work, self._scan_progress, lambda result: self._scan_done(task, result),
-                        lambda exc: self._scan_done(task, exc))
+                        lambda exc: self._scan_done(task, exc), context=self)
         self.scan_task = task
 
     def _scan_progress(self, seen: int, total: int) -> None:
         self.library_view.set_progress(seen, total)
+        self.scan_progress.setRange(0, max(total, 1))
+        self.scan_progress.setValue(min(seen, max(total, 1)))
         if seen - self._scan_refreshed >= max(50, total // 10):
             self._scan_refreshed = seen
             self.refresh_library()
@@ -537,6 +557,7 @@ class MainWindow(QMainWindow):
             return  # an older scan that was replaced
         self.scan_task = None
         self.library_view.set_scanning(False)
+        self.scan_progress.hide()
         if isinstance(result, Exception):
             self.statusBar().showMessage(f"Could not scan: {result}", 10000)
             QMessageBox.warning(self, "Could not scan the music folder", str(result))
@@ -566,7 +587,7 @@ class MainWindow(QMainWindow):
             return None
         dialog = PhotoDialog(path, self)
         run_in_background(lambda: analyse_photo(path), lambda result: dialog.show_result(*result),
-                          lambda exc: dialog.show_error(str(exc)))
+                          lambda exc: dialog.show_error(str(exc)), context=dialog)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         self.photo_dialog = dialog
@@ -601,7 +622,7 @@ class MainWindow(QMainWindow):
         if on:
             self.setMinimumSize(560, 420)
         else:
-            self.setMinimumSize(800, 560)
+            self.setMinimumSize(760, 540)
 
     def set_theme(self, name: str) -> None:
         self._theme = name

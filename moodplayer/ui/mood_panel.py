@@ -138,6 +138,9 @@ class MoodTimeline(QWidget):
         painter.setBrush(palette.color(QPalette.ColorRole.Base))
         painter.drawRoundedRect(area, 6, 6)
         now = self._clock()
+        if not self._samples:
+            painter.setPen(muted(palette))
+            painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, "Your mood over time appears here")
         self._paint_stack(painter, plot, now)
         self._paint_moods(painter, band, now)
         painter.setPen(muted(palette))

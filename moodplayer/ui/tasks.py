@@ -64,10 +64,18 @@ class _Runnable(QRunnable):
 
 def run_in_background(task: Callable[..., Any], on_done: Callable[[Any], None] | None = None,
                       on_error: Callable[[Exception], None] | None = None,
-                      on_progress: Callable[[Any], None] | None = None) -> Job:
-    """Run `task()` on the pool; with `on_progress`, run `task(job.report)` instead."""
+                      on_progress: Callable[[Any], None] | None = None,
+                      context: QObject | None = None) -> Job:
+    """Run `task()` on the pool; with `on_progress`, run `task(job.report)` instead.
+
+    With a `context` (usually the widget that shows the result) the callbacks are
+    dropped when the context is deleted first.
+    """
     job = Job(on_done, on_error, on_progress)
     _running.add(job)
+    if context is not None:
+        job.setParent(context)
+        job.destroyed.connect(lambda *_: _running.discard(job))
     call = (lambda: task(job.report)) if on_progress is not None else task
     _pool.start(_Runnable(job, call))
     return job

@@ -27,7 +27,7 @@ class VisionWorker(QObject):
     """Runs `make_pipeline()` (a started-or-startable VisionPipeline) until stopped.
 
     Signals (queued to the GUI thread): `frame` (BGRA display frame, source
-    (w, h), [FaceBox]), `probabilities` (7 floats or None), `mood_changed`
+    (w, h), [FaceBox]), `probabilities` (7 smoothed floats, None without a face), `mood_changed`
     (Emotion or None), `state` (state value, message), `failed` (message).
     """
 
@@ -87,7 +87,9 @@ class VisionWorker(QObject):
             self.mood_changed.emit(result.mood)
         if result.frame is None:
             return
-        self.probabilities.emit(None if result.probs is None else [float(p) for p in result.probs])
+        # The bars show the tracker's smoothed view: calmer than single frames, and what decides.
+        shown = result.smoothed if result.probs is not None and result.smoothed is not None else result.probs
+        self.probabilities.emit(None if shown is None else [float(p) for p in shown])
         if self._display_ready.is_set():
             self._display_ready.clear()
             height, width = result.frame.shape[:2]
@@ -149,11 +151,11 @@ class ScanTask:
     """One library scan in the background: progress (seen, total), cancellable."""
 
     def __init__(self, scan: Callable, on_progress: Callable[[int, int], None],
-                 on_done: Callable, on_error: Callable[[Exception], None]):
+                 on_done: Callable, on_error: Callable[[Exception], None], context: QObject | None = None):
         self.cancel_event = threading.Event()
         self._scan = scan
         self.job: Job = run_in_background(self._run, on_done=on_done, on_error=on_error,
-                                          on_progress=lambda pair: on_progress(*pair))
+                                          on_progress=lambda pair: on_progress(*pair), context=context)
 
     def _run(self, report):
         return self._scan(progress=lambda seen, total: report((seen, total)), cancel=self.cancel_event)

@@ -1,0 +1,237 @@
+"""The window as a user drives it: real scan, real SQLite, real libVLC (headless),
+real models on a real video. Only the file dialogs are patched."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtWidgets import QFileDialog
+
+from moodplayer import app as app_module
+from moodplayer.config import DEMO_LIBRARY, Settings
+from moodplayer.emotions import Emotion
+
+DATA = Path(__file__).parent / "data"
+
+pytestmark = pytest.mark.skipif(not DEMO_LIBRARY.is_dir(), reason="needs the bundled demo library")
+
+
+def make_args(**options) -> argparse.Namespace:
+    values = {"music_dir": None, "camera": None, "video": None, "no_camera": False, "screenshot": None}
+    values.update(options)
+    return argparse.Namespace(**values)
+
+
+@pytest.fixture
+def library(tmp_path) -> Path:
+    """A copy of the demo library (14 tagged Ogg tracks across all five buckets)."""
+    folder = tmp_path / "My Music"
+    shutil.copytree(DEMO_LIBRARY, folder)
+    return folder
+
+
+@pytest.fixture
+def open_window(qtbot):
+    def open_(settings: Settings | None = None, **options):
+        (settings or Settings(welcomed=True, camera_enabled=False)).save()
+        app_module.make_application()
+        window = app_module.create_window(make_args(**options))
+        qtbot.addWidget(window)  # closed at teardown: closeEvent stops the workers
+        window.show()
+        window.start()
+        return window
+
+    return open_
+
+
+def wait_for_scan(qtbot, window, timeout=20000):
+    if window.scan_task is not None:
+        with qtbot.waitSignal(window.scan_finished, timeout=timeout) as blocker:
+            pass
+        return blocker.args[0]
+    return None
+
+
+def queue_reasons(window) -> list[str]:
+    view = window.queue_view
+    return [view.item(i).data(Qt.ItemDataRole.UserRole + 1) for i in range(view.count())]
+
+
+def test_pick_folder_scans_with_progress_and_queues_music(qtbot, open_window, library, monkeypatch):
+    window = open_window(no_camera=True)
+    assert window.queue_view.count() == 0
+    assert window.library_view.model.rowCount() == 0
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(library))
+    progress = []
+    window.library_view.progress.valueChanged.connect(progress.append)
+    window.act_choose.trigger()
+    assert window.scan_progress.isVisible()
+    window.tabs.setCurrentWidget(window.library_view)
+    assert window.library_view.progress.isVisible()
+    result = wait_for_scan(qtbot, window)
+    assert result.tracks == 14 and not result.errors
+    assert progress and progress[-1] == 14 and window.library_view.progress.maximum() == 14
+    assert not window.library_view.progress.isVisible() and not window.scan_progress.isVisible()
+    qtbot.waitUntil(lambda: window.library_view.model.rowCount() == 14)
+    qtbot.waitUntil(lambda: window.session.state == "playing", timeout=5000)
+    assert window.queue_view.count() > 0
+    assert window.now_playing.title.text() == window.session.current.track.display_title
+    assert Settings.load().music_dir == str(library)
+
+
+def test_override_fear_rebuilds_queue_from_devotional_then_auto(qtbot, open_window, library):
+    window = open_window(music_dir=str(library), no_camera=True)
+    wait_for_scan(qtbot, window)
+    qtbot.waitUntil(lambda: window.session.state == "playing", timeout=5000)
+    assert window.override_bar.mode_label.text() == "auto"
+    before = queue_reasons(window)
+    qtbot.mouseClick(window.override_bar.buttons[Emotion.FEAR], Qt.MouseButton.LeftButton)
+    reasons = queue_reasons(window)
+    assert reasons and reasons != before
+    assert all(r.startswith("fear → devotional") for r in reasons), reasons
+    assert window.override_bar.mode_label.text() == "manual"
+    assert "manual" in window.mood_label.text() and "Fear" in window.mood_label.text()
+    assert window.override_bar.buttons[Emotion.FEAR].isChecked()
+    assert "fear" in window.queue_caption.text()
+
+    qtbot.mouseClick(window.override_bar.buttons[None], Qt.MouseButton.LeftButton)
+    assert window.override_bar.mode_label.text() == "auto"
+    assert window.session.override is None
+    assert not any(r.startswith("fear") for r in queue_reasons(window))
+
+
+def test_keyboard_shortcuts_pick_moods(qtbot, open_window):
+    window = open_window(no_camera=True)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    for key, expected in (("3", "fear"), ("a", None), ("5", "sad"), ("7", "neutral"), ("a", None)):
+        qtbot.keyClick(window, key)  # the button animates its click for 100 ms, then chooses
+        qtbot.waitUntil(lambda e=expected: window.session.override == e, timeout=2000)
+        assert window.override_bar.mode_label.text() == ("auto" if expected is None else "manual")
+
+
+def test_smiling_face_on_video_shows_happy_and_queues_upbeat(qtbot, open_window, library):
+    window = open_window(music_dir=str(library), video=str(DATA / "astronaut.mp4"))
+    wait_for_scan(qtbot, window)
+    qtbot.waitUntil(lambda: window.camera_mood == Emotion.HAPPY, timeout=20000)
+    assert window.mood_label.text().startswith("Happy · auto")
+    assert window.camera_view.drawn_labels, "the face box was never drawn"
+    assert window.bars.probabilities() is not None
+    assert window.timeline.sample_count() > 3
+    reasons = queue_reasons(window)
+    assert reasons and all(r.startswith("happy → upbeat") for r in reasons), reasons
+    assert window.session.dj.pending_emotion == "happy" or window.session.dj.playing_emotion == "happy"
+
+
+def test_starred_track_leads_the_neutral_queue(qtbot, open_window, library):
+    window = open_window(Settings(welcomed=True, camera_enabled=False, switch_mode="now"),
+                         music_dir=str(library))
+    wait_for_scan(qtbot, window)
+    qtbot.waitUntil(lambda: window.library_view.model.rowCount() == 14)
+    model = window.library_view.model
+    calm = next(model.track(r) for r in range(14) if "calm" in model.track(r).buckets)
+    window.library_view.star_requested.emit([calm], True)
+    assert window.store.track(calm.id).favourite
+    qtbot.waitUntil(lambda: any(model.track(r).favourite for r in range(model.rowCount())))
+    window.override_bar.buttons[Emotion.HAPPY].click()
+    qtbot.waitUntil(lambda: window.session.dj.playing_emotion == "happy", timeout=5000)
+    window.override_bar.buttons[Emotion.NEUTRAL].click()
+    qtbot.waitUntil(lambda: window.session.dj.playing_emotion == "neutral", timeout=5000)
+    assert window.session.current.track.id == calm.id
+    assert window.now_playing.title.text() == calm.display_title
+    assert window.now_playing.star.isChecked()
+    assert "you starred it" in window.now_playing.why.text()
+
+
+def test_analyse_photo_draws_happy_on_the_face(qtbot, open_window, monkeypatch):
+    window = open_window(no_camera=True)
+    photo = DATA / "astronaut.png"
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(photo), ""))
+    window.act_photo.trigger()
+    dialog = window.photo_dialog
+    qtbot.waitUntil(lambda: "Face 1" in dialog.summary.text(), timeout=15000)
+    dialog.view.resize(512, 512)
+    dialog.view.grab()  # paints
+    assert len(dialog.view.drawn_labels) == 1
+    caption, pill, face = dialog.view.drawn_labels[0]
+    assert caption.startswith("happy")
+    # The astronaut's face is in the upper middle of the 512x512 photo.
+    assert QRectF(150, 40, 160, 170).contains(face.center())
+    assert pill.bottom() <= face.top() + 1 and abs(pill.left() - face.left()) < 1
+    dialog.close()
+
+
+def test_missing_camera_index_shows_a_message(qtbot, open_window):
+    window = open_window(camera=97)
+    qtbot.waitUntil(lambda: "No camera found" in window.camera_view.message, timeout=10000)
+    assert "97" in window.camera_view.message
+    assert window.vision is not None and window.vision.is_running()  # still retrying, no crash
+    window.override_bar.buttons[Emotion.SAD].click()
+    assert window.session.override == "sad"
+
+
+def test_no_vlc_shows_install_command_and_the_rest_works(qtbot, open_window, library, monkeypatch):
+    from moodplayer.playback import PlaybackUnavailable
+    from moodplayer.playback.engine import INSTALL_HINT
+    from moodplayer.ui import session
+
+    def no_libvlc(*args, **kwargs):  # what python-vlc gives on a machine without libVLC
+        raise PlaybackUnavailable(f"libVLC could not be loaded (no libvlc.so.5); {INSTALL_HINT}")
+
+    monkeypatch.setattr(session, "Player", no_libvlc)
+    window = open_window(music_dir=str(library), no_camera=True)
+    wait_for_scan(qtbot, window)
+    assert window.banner.isVisibleTo(window)
+    assert "apt-get install libvlc5 vlc-plugin-base libvlc-bin" in window.banner.text.text()
+    assert not window.transport.isEnabled()
+    window.override_bar.buttons[Emotion.FEAR].click()
+    assert all(r.startswith("fear → devotional") for r in queue_reasons(window))
+    qtbot.waitUntil(lambda: window.library_view.model.rowCount() == 14)
+
+
+def test_quit_while_scanning_and_watching_is_clean(qtbot, open_window, tmp_path):
+    big = tmp_path / "big"
+    big.mkdir()
+    tracks = sorted(DEMO_LIBRARY.glob("*.ogg"))
+    for n in range(3000):  # hard links: a big folder at no disk cost
+        os.link(tracks[n % len(tracks)], big / f"{n:04d}.ogg")
+    window = open_window(music_dir=str(big), video=str(DATA / "astronaut.mp4"))
+    thread = window.vision.thread
+    qtbot.waitUntil(lambda: bool(window.camera_view.drawn_labels), timeout=10000)
+    assert window.scan_task is not None and thread.isRunning()
+    started = time.monotonic()
+    window.quit()
+    assert time.monotonic() - started < 5
+    assert not thread.isRunning()
+    assert window.vision is None
+    assert not window.isVisible()
+
+
+def test_state_is_restored(qtbot, open_window, library):
+    window = open_window(music_dir=str(library), no_camera=True)
+    wait_for_scan(qtbot, window)
+    qtbot.waitUntil(lambda: window.session.state == "playing", timeout=5000)
+    window.override_bar.buttons[Emotion.SAD].click()
+    window.session.next()
+    track = window.session.current.track
+    window.tabs.setCurrentIndex(1)
+    window.resize(780, 620)  # the offscreen screen is 800 wide: restoring clamps to it
+    window.splitter.setSizes([300, 470])
+    sizes = window.splitter.sizes()
+    window.quit()
+
+    again = open_window(Settings.load(), no_camera=True)
+    assert again.tabs.currentIndex() == 1
+    assert (again.width(), again.height()) == (780, 620)
+    assert again.splitter.sizes() == sizes
+    assert again.session.override == "sad"
+    assert again.override_bar.mode_label.text() == "manual"
+    assert again.session.state == "paused"
+    assert again.session.current.track.id == track.id
+    assert again.now_playing.title.text() == track.display_title
