@@ -63,6 +63,7 @@ def create_window(args):
     music_dir = getattr(args, "music_dir", None)
     if music_dir:
         settings.music_dir = str(Path(music_dir).expanduser().resolve())
+        settings.save()  # --music-dir is remembered
     first_start = not settings.welcomed and not music_dir and not args.screenshot
     if not settings.music_dir and args.screenshot and config.DEMO_LIBRARY.is_dir():
         settings.music_dir = str(config.DEMO_LIBRARY)  # a picture with music in it

@@ -122,6 +122,9 @@ def test_smiling_face_on_video_shows_happy_and_queues_upbeat(qtbot, open_window,
     qtbot.waitUntil(lambda: window.camera_mood == Emotion.HAPPY, timeout=20000)
     assert window.mood_label.text().startswith("Happy · auto")
     assert window.camera_view.drawn_labels, "the face box was never drawn"
+    painted = window.camera_view.frames_painted
+    qtbot.wait(1500)  # the video runs at 10 frames a second: the view keeps up with it
+    assert window.camera_view.frames_painted - painted >= 8
     assert window.bars.probabilities() is not None
     assert window.timeline.sample_count() > 3
     reasons = queue_reasons(window)
@@ -235,3 +238,15 @@ def test_state_is_restored(qtbot, open_window, library):
     assert again.session.state == "paused"
     assert again.session.current.track.id == track.id
     assert again.now_playing.title.text() == track.display_title
+
+
+def test_moved_music_folder_is_reported_and_nothing_is_lost(qtbot, open_window, library, tmp_path):
+    window = open_window(music_dir=str(library), no_camera=True)
+    wait_for_scan(qtbot, window)
+    window.quit()
+    library.rename(tmp_path / "Moved Away")
+    again = open_window(Settings.load(), no_camera=True)
+    error = wait_for_scan(qtbot, again)
+    assert isinstance(error, FileNotFoundError)
+    assert again.banner.isVisibleTo(again) and "Could not scan the music folder" in again.banner.text.text()
+    assert again.store.count() == 14  # the library is kept as it was

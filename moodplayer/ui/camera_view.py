@@ -33,6 +33,7 @@ class CameraView(QWidget):
         self._target = (640, 480)
         self._target_lock = threading.Lock()
         self.drawn_labels: list[tuple[str, QRectF, QRectF]] = []
+        self.frames_painted = 0
 
     # -- inputs -------------------------------------------------------------
     def show_frame(self, frame: np.ndarray, source_size: tuple[int, int], faces: list[FaceBox]) -> None:
@@ -92,6 +93,7 @@ class CameraView(QWidget):
         target = QRectF(0, 0, image_size.width() / ratio, image_size.height() / ratio)
         target.moveCenter(QRectF(self.rect()).center())
         painter.drawImage(target, self._image)
+        self.frames_painted += 1
         scale = target.width() / max(1, self._source_size.width())
         self.drawn_labels = paint_faces(painter, self._faces, scale, target.topLeft())
         if self._hint:

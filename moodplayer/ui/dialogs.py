@@ -266,16 +266,29 @@ def versions(vlc_version: str | None) -> list[tuple[str, str]]:
     return rows
 
 
+NUMBERS = re.compile(r"accuracy|macro[- ]?f1|\bf1\b|latency|\bms\b", re.IGNORECASE)
+
+
 def model_card_numbers(path: Path | None = None) -> list[str]:
-    """The lines of models/MODEL_CARD.md that state accuracy or F1 figures."""
+    """From models/MODEL_CARD.md: the tables whose header names accuracy, F1 or
+    latency (whole), and other lines stating such a figure."""
     path = path or MODELS_DIR / "MODEL_CARD.md"
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
         return []
-    pattern = re.compile(r"accuracy|macro[- ]?f1|\bf1\b|latency|ms\b", re.IGNORECASE)
-    lines = [line.strip() for line in text.splitlines() if pattern.search(line) and re.search(r"\d", line)]
-    return lines[:12]
+    kept, in_table, wanted_table = [], False, False
+    for line in (raw.strip() for raw in text.splitlines()):
+        if line.startswith("|"):
+            if not in_table:
+                in_table, wanted_table = True, bool(NUMBERS.search(line))
+            if wanted_table and not set(line) <= set("|-: "):
+                kept.append(line)
+            continue
+        in_table = False
+        if NUMBERS.search(line) and re.search(r"\d", line):
+            kept.append(line.lstrip("-* "))
+    return kept[:24]
 
 
 class AboutDialog(QDialog):
@@ -307,14 +320,28 @@ class AboutDialog(QDialog):
     def _html(vlc_version: str | None) -> str:
         rows = "".join(f"<tr><td><b>{name}</b></td><td>{value}</td></tr>"
                        for name, value in versions(vlc_version))
-        numbers = model_card_numbers()
-        card = ("<ul>" + "".join(f"<li>{_escape(line)}</li>" for line in numbers) + "</ul>") if numbers \
-            else "<p>No model card found in the models folder.</p>"
+        card = _card_html(model_card_numbers())
         return (f"<h3>Versions</h3><table cellspacing='6'>{rows}</table>"
                 f"<h3>Emotion model</h3>{card}"
                 f"<p>Face detection: MediaPipe BlazeFace short-range (Apache-2.0).</p>"
                 f"<h3>Privacy</h3><p>{PRIVACY}</p>"
                 f"<p>Operating system: {_escape(platform.platform())}</p>")
+
+
+def _card_html(lines: list[str]) -> str:
+    if not lines:
+        return "<p>No model card found in the models folder.</p>"
+    parts, in_table = [], False
+    for line in lines:
+        if line.startswith("|") != in_table:
+            parts.append("<table border='1' cellpadding='3' cellspacing='0'>" if not in_table else "</table>")
+            in_table = not in_table
+        if in_table:
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            parts.append("<tr>" + "".join(f"<td>{_escape(c)}</td>" for c in cells) + "</tr>")
+        else:
+            parts.append(f"<p>{_escape(line)}</p>")
+    return "".join(parts) + ("</table>" if in_table else "")
 
 
 def _escape(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from PySide6.QtCore import QByteArray, QRectF, Qt
+from PySide6.QtCore import QByteArray, QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
@@ -14,6 +14,21 @@ from moodplayer.emotions import Emotion
 
 ICONS_DIR = RESOURCES_DIR / "icons"
 SIZES = (16, 20, 24, 32, 48)
+NAME_PROPERTY = "moodplayer_icon"
+
+
+def set_icon(target, name: str) -> None:
+    """Give a button or action a tinted icon, remembered so `retint` can redo it."""
+    target.setIcon(icon(name))
+    target.setProperty(NAME_PROPERTY, name)
+
+
+def retint(root: QObject) -> None:
+    """Re-tint every icon set with `set_icon` under `root` (after a palette change)."""
+    for target in (root, *root.findChildren(QObject)):
+        name = target.property(NAME_PROPERTY)
+        if name:
+            target.setIcon(icon(name))
 
 
 def icon(name: str) -> QIcon:

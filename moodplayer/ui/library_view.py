@@ -117,12 +117,19 @@ class TrackFilter(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
 
     def set_search(self, text: str) -> None:
-        self._words = text.casefold().split()
-        self.invalidateRowsFilter()
+        self._refilter(lambda: setattr(self, "_words", text.casefold().split()))
 
     def set_bucket(self, bucket: str | None) -> None:
-        self._bucket = bucket
-        self.invalidateRowsFilter()
+        self._refilter(lambda: setattr(self, "_bucket", bucket))
+
+    def _refilter(self, change) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10 wants the change bracketed
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            change()
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
         track = self.sourceModel().track(row)
@@ -198,12 +205,13 @@ class LibraryView(QWidget):
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
         header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in ((STAR, 28), (TITLE, 200), (ARTIST, 140), (ALBUM, 140), (GENRE, 100),
-                              (BPM, 48), (BUCKETS, 150), (PLAYS, 48)):
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(24)
+        # Text columns share the width (elided), so every column fits a narrow pane.
+        for column in (TITLE, ARTIST, ALBUM, GENRE, BUCKETS):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        for column in (STAR, BPM, PLAYS):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._menu)
         table.doubleClicked.connect(lambda index: self.play_requested.emit(index.data(TRACK_ROLE)))

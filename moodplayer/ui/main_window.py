@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QSplitter,
     QSystemTrayIcon,
@@ -35,7 +34,7 @@ from moodplayer.library.buckets import BUCKETS
 from moodplayer.ui import covers
 from moodplayer.ui.camera_view import CameraView
 from moodplayer.ui.dialogs import AboutDialog, PhotoDialog, SettingsDialog, WelcomeDialog
-from moodplayer.ui.icons import app_icon, icon
+from moodplayer.ui.icons import app_icon, icon, retint, set_icon
 from moodplayer.ui.library_view import LibraryView, ScanErrorsDialog
 from moodplayer.ui.mood_panel import EmotionBars, MoodTimeline, OverrideBar
 from moodplayer.ui.now_playing import COVER_SIZE, NowPlayingPanel, QueueRow, QueueView, TransportBar
@@ -48,6 +47,7 @@ from moodplayer.ui.workers import ScanTask, VisionThread, VisionWorker
 log = logging.getLogger(__name__)
 
 MIN_SIZE = QSize(1024, 700)
+TAB_ICONS = ("queue", "library")
 CAMERA_OFF = "Camera is off.\nPick a mood below, or turn it on in View → Camera."
 CAMERA_MESSAGES = {
     "starting": "Starting the camera…",
@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self._quitting = self._shut_down = False
         self._cover_for: int | None = None
         self._library_reads = 0
+        self._splitter_sizes: list[int] | None = None
         self.camera_mood: Emotion | None = None
         self._theme = "system"
         self.setWindowTitle("MoodPlayer")
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         self.camera_view = CameraView()
         self.mood_label = QLabel()
         self.mood_label.setAccessibleName("Current mood")
+        self.mood_label.setWordWrap(True)  # long texts wrap instead of widening the panel
         font = self.mood_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
@@ -141,8 +143,8 @@ class MainWindow(QMainWindow):
         self.library_view = LibraryView(BUCKETS)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Now playing and library")
-        self.tabs.addTab(playing_tab, icon("queue"), "Now playing")
-        self.tabs.addTab(self.library_view, icon("library"), "Library")
+        self.tabs.addTab(playing_tab, icon(TAB_ICONS[0]), "Now playing")
+        self.tabs.addTab(self.library_view, icon(TAB_ICONS[1]), "Library")
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
@@ -229,7 +231,7 @@ class MainWindow(QMainWindow):
     def _action(self, menu, text, slot, shortcut=None, icon_name=None, checkable=False) -> QAction:
         action = QAction(text, self)
         if icon_name:
-            action.setIcon(icon(icon_name))
+            set_icon(action, icon_name)
         if shortcut is not None:
             action.setShortcut(shortcut)
         action.setCheckable(checkable)
@@ -291,6 +293,8 @@ class MainWindow(QMainWindow):
     # ==== start and stop ========================================================================
     def start(self) -> None:
         """After show(): first-start welcome, restore playback, load the library, scan, camera."""
+        if self._splitter_sizes:
+            self.splitter.setSizes(self._splitter_sizes)
         if self._first_start:
             self._welcome()
         restored = self.session.restore_state()
@@ -362,10 +366,13 @@ class MainWindow(QMainWindow):
         worker.mood_changed.connect(self._camera_mood)
         worker.state.connect(self._camera_state)
         worker.failed.connect(self._camera_failed)
-        self.camera_view.frame_shown.connect(worker.display_ready)
+        # Direct: the worker's thread is busy in its loop and never runs queued calls;
+        # display_ready only sets a threading.Event.
+        self.camera_view.frame_shown.connect(worker.display_ready, Qt.ConnectionType.DirectConnection)
         self.camera_view.show_message(CAMERA_MESSAGES["starting"])
         self.vision = VisionThread(worker, self)
         self.vision.start()
+        self.show_mood()
 
     def stop_camera(self) -> None:
         if self.vision is None:
@@ -374,6 +381,9 @@ class MainWindow(QMainWindow):
         self.camera_view.frame_shown.disconnect(vision.worker.display_ready)
         vision.stop()
         vision.deleteLater()
+        self.camera_mood = None
+        if not self._shut_down:
+            self.show_mood()
 
     def set_camera_enabled(self, on: bool) -> None:
         if on:
@@ -418,15 +428,17 @@ class MainWindow(QMainWindow):
     def show_mood(self) -> None:
         override = _emotion(self.session.override)
         self.override_bar.set_override(override)
-        seen = self.camera_mood
+        seen, watching = self.camera_mood, self.vision is not None
         if override is not None:
             text = f"{override.display_name} · manual"
+            if seen is not None and seen != override:
+                text += f" (camera sees {seen.label})"
         elif seen is not None:
             text = f"{seen.display_name} · auto"
         else:
             mood = _emotion(self.session.mood)
-            text = (f"{mood.display_name} · auto (until the camera sees you)" if mood
-                    else "Mood unknown · auto")
+            name = mood.display_name if mood else "Mood unknown"
+            text = f"{name} · auto" + (" — reading your expression…" if watching else " (camera off)")
         self.mood_label.setText(text)
         self.status_mood.setText(f"Mood: {text}")
         if self.tray is not None:
@@ -560,7 +572,8 @@ class MainWindow(QMainWindow):
         self.scan_progress.hide()
         if isinstance(result, Exception):
             self.statusBar().showMessage(f"Could not scan: {result}", 10000)
-            QMessageBox.warning(self, "Could not scan the music folder", str(result))
+            self.banner.add(f"Could not scan the music folder ({result}). Your library is kept as it was; "
+                            "choose the folder again with File → Choose Music Folder….")
         else:
             errors = f", {len(result.errors)} unreadable" if result.errors else ""
             done = "Scan cancelled" if result.cancelled else "Library up to date"
@@ -618,6 +631,7 @@ class MainWindow(QMainWindow):
     # ==== view =================================================================================
     def set_compact(self, on: bool) -> None:
         self.vision_panel.setVisible(not on)
+        self.status_mood.setVisible(on)  # otherwise the mood is shown under the camera
         self.act_compact.setChecked(on)
         if on:
             self.setMinimumSize(560, 420)
@@ -636,9 +650,11 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def _refresh_icons(self) -> None:
+        retint(self)
+        for index, name in enumerate(TAB_ICONS):
+            self.tabs.setTabIcon(index, icon(name))
         self.override_bar.refresh_icons()
         self.transport.refresh_icons()
-        self.now_playing.refresh_icons()
         self.banner.refresh(self.palette())
 
     def show_from_tray(self) -> None:
@@ -648,8 +664,8 @@ class MainWindow(QMainWindow):
 
     def banner_for_playback(self) -> None:
         if self.session.unavailable:
-            self.banner.show_text("Music cannot play: " + self.session.unavailable +
-                                  ". Everything else works; restart MoodPlayer after installing.")
+            self.banner.add("Music cannot play: " + self.session.unavailable +
+                            ". Everything else works; restart MoodPlayer after installing.")
         for widget in (self.transport, self.now_playing.reject, self.act_toggle):
             widget.setEnabled(self.session.available)
 
@@ -679,10 +695,10 @@ class MainWindow(QMainWindow):
         if data.get("geometry"):
             self.restoreGeometry(QByteArray.fromHex(str(data["geometry"]).encode()))
         if isinstance(data.get("splitter"), list) and len(data["splitter"]) == 2:
-            self.splitter.setSizes([int(v) for v in data["splitter"]])
+            self._splitter_sizes = [int(v) for v in data["splitter"]]  # set once laid out, in start()
         self.tabs.setCurrentIndex(int(data.get("tab", 0)) if str(data.get("tab", 0)).isdigit() else 0)
         self.set_compact(bool(data.get("compact", False)))
-        theme = data.get("theme", os.environ.get("MOODPLAYER_THEME", "system"))
+        theme = os.environ.get("MOODPLAYER_THEME") or data.get("theme") or "system"
         self.set_theme(theme if theme in THEMES else "system")
 
 
@@ -693,16 +709,17 @@ class _Banner(QFrame):
         super().__init__(parent)
         self.setAccessibleName("Warning")
         self.setObjectName("banner")
+        self._lines: list[str] = []
         self.icon = QLabel()
         self.icon.setPixmap(icon("warning").pixmap(QSize(20, 20)))
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         close = QToolButton()
-        close.setIcon(icon("remove"))
+        set_icon(close, "remove")
         close.setAccessibleName("Hide warning")
         close.setAutoRaise(True)
-        close.clicked.connect(self.hide)
+        close.clicked.connect(self.clear)
         row = QHBoxLayout(self)
         row.setContentsMargins(10, 6, 6, 6)
         row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
@@ -711,9 +728,16 @@ class _Banner(QFrame):
         self.refresh(self.palette())
         self.hide()
 
-    def show_text(self, text: str) -> None:
-        self.text.setText(text)
+    def add(self, text: str) -> None:
+        """Show `text` under what is already shown (each message once)."""
+        if text not in self._lines:
+            self._lines.append(text)
+        self.text.setText("\n".join(self._lines))
         self.show()
+
+    def clear(self) -> None:
+        self._lines.clear()
+        self.hide()
 
     def refresh(self, palette) -> None:
         text = palette.windowText().color().name()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from moodplayer.emotions import EMOTIONS, Emotion
-from moodplayer.ui.icons import emotion_icon, icon
+from moodplayer.ui.icons import emotion_icon, set_icon
 from moodplayer.ui.theme import muted
 
 
@@ -62,7 +62,8 @@ class EmotionBars(QWidget):
         palette = self.palette()
         label_width = painter.fontMetrics().horizontalAdvance("Surprise") + 12
         value_width = painter.fontMetrics().horizontalAdvance("100%") + 8
-        track = palette.color(QPalette.ColorRole.Mid)
+        track = _blend(palette.color(QPalette.ColorRole.Window), palette.color(QPalette.ColorRole.WindowText),
+                       0.14)
         for row, emotion in enumerate(EMOTIONS):
             top = 2 + row * self.ROW
             value = 0.0 if self._probabilities is None else self._probabilities[row]
@@ -89,7 +90,11 @@ class EmotionBars(QWidget):
 
 class MoodTimeline(QWidget):
     """Stacked probabilities over the last `span` seconds, with the confirmed mood
-    as a band along the bottom. Samples are thinned to one per `step` seconds."""
+    as a band along the bottom. Samples are thinned to one per `step` seconds.
+    Until `span` has passed the axis covers what there is (at least a minute), so
+    the first minutes are not a sliver at the right edge."""
+
+    MIN_SPAN = 60.0
 
     def __init__(self, span: float = 180.0, step: float = 0.5, parent=None, clock=time.monotonic):
         super().__init__(parent)
@@ -98,6 +103,7 @@ class MoodTimeline(QWidget):
         self.span, self.step, self._clock = span, step, clock
         self._samples: deque[tuple[float, tuple[float, ...] | None]] = deque()
         self._moods: deque[tuple[float, Emotion | None]] = deque()
+        self._shown_span = self.MIN_SPAN
         self.setMinimumHeight(56)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
@@ -138,6 +144,7 @@ class MoodTimeline(QWidget):
         painter.setBrush(palette.color(QPalette.ColorRole.Base))
         painter.drawRoundedRect(area, 6, 6)
         now = self._clock()
+        self._shown_span = self._visible_span(now)
         if not self._samples:
             painter.setPen(muted(palette))
             painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, "Your mood over time appears here")
@@ -148,12 +155,18 @@ class MoodTimeline(QWidget):
         font.setPointSizeF(max(6.5, font.pointSizeF() * 0.8))
         painter.setFont(font)
         bottom = QRectF(0, self.height() - 14, self.width(), 14)
-        painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft, f"−{int(self.span // 60)} min")
+        span = self._shown_span
+        painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft,
+                         f"−{round(span / 60)} min" if span >= 90 else f"−{round(span)} s")
         painter.drawText(bottom, Qt.AlignmentFlag.AlignRight, "now")
         painter.end()
 
+    def _visible_span(self, now: float) -> float:
+        first = self._samples[0][0] if self._samples else now
+        return min(self.span, max(self.MIN_SPAN, now - first))
+
     def _x(self, plot: QRectF, now: float, when: float) -> float:
-        return plot.right() - (now - when) / self.span * plot.width()
+        return plot.right() - (now - when) / self._shown_span * plot.width()
 
     def _paint_stack(self, painter: QPainter, plot: QRectF, now: float) -> None:
         runs, run = [], []
@@ -193,6 +206,12 @@ class MoodTimeline(QWidget):
             painter.fillRect(QRectF(left, band.top(), right - left, band.height()), QColor(mood.colour))
             painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Window), 1))
             painter.drawLine(QPointF(left, band.top()), QPointF(left, band.bottom()))
+
+
+def _blend(base: QColor, other: QColor, amount: float) -> QColor:
+    return QColor(round(base.red() + (other.red() - base.red()) * amount),
+                  round(base.green() + (other.green() - base.green()) * amount),
+                  round(base.blue() + (other.blue() - base.blue()) * amount))
 
 
 def _y(plot: QRectF, fraction: float) -> float:
@@ -240,15 +259,19 @@ class OverrideBar(QWidget):
         button.setAccessibleName(f"{text} mood" if emotion is not None else "Auto mood")
         button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         button.setMinimumHeight(34)
-        button.setStyleSheet(_button_style(emotion))
         button.clicked.connect(lambda _checked=False, e=emotion: self._clicked(e))
         self._group.addButton(button)
         self.buttons[emotion] = button
         self.layout().addWidget(button)
 
     def refresh_icons(self) -> None:
+        """Icons and styles again for the current palette (after a theme change)."""
         for emotion, button in self.buttons.items():
-            button.setIcon(icon("auto") if emotion is None else emotion_icon(emotion))
+            if emotion is None:
+                set_icon(button, "auto")
+            else:
+                button.setIcon(emotion_icon(emotion))  # own colours, the same on any palette
+            button.setStyleSheet(_button_style(emotion))
 
     def set_override(self, emotion: Emotion | None) -> None:
         """Reflect the current choice without emitting `chosen`."""

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from moodplayer.ui.icons import icon
+from moodplayer.ui.icons import icon, set_icon
 from moodplayer.ui.theme import muted
 
 COVER_SIZE = 168
@@ -50,12 +50,11 @@ def format_time(ms: int | None) -> str:
 
 def tool_button(name: str, tip: str, accessible: str, parent=None, size: int = 22) -> QToolButton:
     button = QToolButton(parent)
-    button.setIcon(icon(name))
+    set_icon(button, name)
     button.setIconSize(QSize(size, size))
     button.setToolTip(tip)
     button.setAccessibleName(accessible)
     button.setAutoRaise(True)
-    button.setProperty("icon_name", name)
     return button
 
 
@@ -139,16 +138,12 @@ class NowPlayingPanel(QWidget):
         pixmap.setDevicePixelRatio(image.width() / COVER_SIZE)
         self.cover.setPixmap(pixmap)
 
-    def refresh_icons(self) -> None:
-        self.reject.setIcon(icon("not-for-mood"))
-        self._refresh_star()
-
     def _star_toggled(self, checked: bool) -> None:
         self._refresh_star()
         self.star_toggled.emit(checked)
 
     def _refresh_star(self) -> None:
-        self.star.setIcon(icon("star-filled" if self.star.isChecked() else "star"))
+        set_icon(self.star, "star-filled" if self.star.isChecked() else "star")
         self.star.setToolTip("Starred: click to unstar" if self.star.isChecked()
                              else "Star it: neutral moods play favourites first")
 
@@ -209,7 +204,7 @@ class TransportBar(QWidget):
 
     def set_playing(self, playing: bool) -> None:
         self._playing = playing
-        self.play_button.setIcon(icon("pause" if playing else "play"))
+        set_icon(self.play_button, "pause" if playing else "play")
         self.play_button.setToolTip("Pause" if playing else "Play")
 
     def is_playing(self) -> bool:
@@ -232,9 +227,6 @@ class TransportBar(QWidget):
         self._show_volume_icon(int(volume))
 
     def refresh_icons(self) -> None:
-        for button in (self.prev_button, self.next_button):
-            button.setIcon(icon(button.property("icon_name")))
-        self.set_playing(self._playing)
         self._show_volume_icon(self.volume.value())
 
     def _slider_action(self, action: int) -> None:

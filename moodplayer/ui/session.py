@@ -268,6 +268,14 @@ class PlaybackSession(QObject):
     def restore_state(self) -> bool:
         if self.dj is None or not self.dj.restore_state():
             return False
+        queue = self.player.queue
+        target = self.dj.override or self.dj.mood
+        if queue and target and queue.emotion != target:
+            # The saved queue was about to give way to this mood's queue: line it up again.
+            if self.dj.override:
+                self.dj.set_override(self.dj.override)
+            else:
+                self.dj.on_mood(target)
         self._changed()
         self.track_changed.emit(self.current)
         return True

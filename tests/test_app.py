@@ -1,0 +1,97 @@
+"""Starting the app: the command line, first start, camera switch, a screenshot
+from outside at 2x in the dark palette."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from moodplayer import app as app_module
+from moodplayer.config import DEMO_LIBRARY, Settings
+from moodplayer.ui.dialogs import WelcomeDialog
+
+DATA = Path(__file__).parent / "data"
+
+
+def make_args(**options) -> argparse.Namespace:
+    values = {"music_dir": None, "camera": None, "video": None, "no_camera": False, "screenshot": None}
+    return argparse.Namespace(**{**values, **options})
+
+
+def test_command_line_picks_the_camera_source():
+    settings = Settings(camera_index=2)
+    assert app_module.camera_choice(make_args(), settings).index == 2
+    assert app_module.camera_choice(make_args(camera=0), settings).index == 0
+    video = app_module.camera_choice(make_args(video="clip.mp4"), settings)
+    assert (video.index, video.video, video.enabled) == (None, "clip.mp4", True)
+    assert not app_module.camera_choice(make_args(no_camera=True), settings).enabled
+    assert not app_module.camera_choice(make_args(), Settings(camera_enabled=False)).enabled
+
+
+@pytest.mark.skipif(not DEMO_LIBRARY.is_dir(), reason="needs the bundled demo library")
+def test_first_start_welcomes_with_the_demo_library_and_remembers(qtbot):
+    app_module.make_application()
+    window = app_module.create_window(make_args())
+    qtbot.addWidget(window)
+    seen = {}
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        seen["dialog"] = type(dialog)
+        seen["folder"] = dialog.music_dir()
+        dialog.camera.setChecked(False)
+        dialog.accept()
+
+    QTimer.singleShot(100, answer)
+    window.show()
+    window.start()
+    assert seen == {"dialog": WelcomeDialog, "folder": str(DEMO_LIBRARY)}
+    assert window.scan_task is not None and window.vision is None
+    with qtbot.waitSignal(window.scan_finished, timeout=20000):
+        pass
+    saved = Settings.load()
+    assert saved.welcomed and saved.music_dir == str(DEMO_LIBRARY) and not saved.camera_enabled
+    assert "Camera is off" in window.camera_view.message
+
+
+def test_camera_switch_and_compact_mode(qtbot):
+    Settings(welcomed=True).save()
+    app_module.make_application()
+    window = app_module.create_window(make_args(video=str(DATA / "noface.mp4")))
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: "No face" in window.camera_view.message, timeout=10000)
+    thread = window.vision.thread
+    window.act_camera.trigger()  # off
+    assert window.vision is None and not thread.isRunning()
+    assert "Camera is off" in window.camera_view.message and "camera off" in window.mood_label.text()
+    assert not Settings.load().camera_enabled
+    window.act_compact.trigger()
+    assert not window.vision_panel.isVisible() and window.status_mood.isVisible()
+    window.act_compact.trigger()
+    assert window.vision_panel.isVisible()
+
+
+@pytest.mark.skipif(not DEMO_LIBRARY.is_dir(), reason="needs the bundled demo library")
+def test_screenshot_at_2x_in_dark_while_workers_run(tmp_path):
+    shot = tmp_path / "window.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_SCALE_FACTOR": "2", "MOODPLAYER_THEME": "dark"}
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        env[var] = str(tmp_path / var)
+    command = [sys.executable, "-m", "moodplayer", "--video", str(DATA / "astronaut.mp4"),
+               "--screenshot", str(shot)]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "QThread" not in result.stderr and "Traceback" not in result.stderr, result.stderr
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == (2048, 1400)
+    assert image.pixelColor(2040, 1380).lightness() < 80  # the dark status bar
