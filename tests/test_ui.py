@@ -10,8 +10,21 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import QPoint, QRect, QRectF, Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSlider,
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QHeaderView,
+    QLineEdit,
+    QMenuBar,
+    QScrollBar,
+    QTabBar,
+)
 
 from moodplayer import app as app_module
 from moodplayer.config import DEMO_LIBRARY, Settings
@@ -250,3 +263,117 @@ def test_moved_music_folder_is_reported_and_nothing_is_lost(qtbot, open_window, 
     assert isinstance(error, FileNotFoundError)
     assert again.banner.isVisibleTo(again) and "Could not scan the music folder" in again.banner.text.text()
     assert again.store.count() == 14  # the library is kept as it was
+
+
+def answer_modal(qtbot, act) -> None:
+    """Run `act(dialog)` on the modal dialog that the next step opens."""
+    def check() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, check)
+        else:
+            act(dialog)
+
+    QTimer.singleShot(20, check)
+
+
+def test_settings_from_the_menu_apply_at_once_and_persist(qtbot, open_window, library):
+    window = open_window(music_dir=str(library), video=str(DATA / "noface.mp4"))
+    wait_for_scan(qtbot, window)
+
+    def edit(dialog) -> None:
+        dialog.switch_now.setChecked(True)
+        dialog.dwell.setValue(5.0)
+        fear = dialog.mapping[Emotion.FEAR]
+        fear.setCurrentIndex(fear.findData(["instrumental"]))
+        dialog.accept()
+
+    answer_modal(qtbot, edit)
+    next(a for a in window.findChildren(QAction) if a.text() == "&Settings…").trigger()
+    saved = Settings.load()
+    assert (saved.switch_mode, saved.dwell_seconds, saved.mapping["fear"]) == ("now", 5.0, ["instrumental"])
+    assert window.session.dj.settings.switch_mode == "now"
+    qtbot.waitUntil(lambda: window.vision.worker._dwell is None)  # the worker took the new dwell
+    window.override_bar.buttons[Emotion.FEAR].click()
+    qtbot.waitUntil(lambda: window.session.dj.playing_emotion == "fear", timeout=5000)  # now, with a fade
+    assert all(r.startswith("fear → instrumental") for r in queue_reasons(window))
+
+
+def test_about_names_versions_and_privacy(qtbot, open_window):
+    window = open_window(no_camera=True)
+    seen = {}
+
+    def read(dialog) -> None:
+        seen["text"] = dialog.text.toPlainText()
+        dialog.reject()
+
+    answer_modal(qtbot, read)
+    next(a for a in window.findChildren(QAction) if a.text() == "&About MoodPlayer").trigger()
+    text = seen["text"]
+    for expected in ("MoodPlayer", "Python", "PySide6", "libVLC", "OpenCV", "never saved, uploaded"):
+        assert expected in text
+    assert "libVLC\tnot available" not in text
+
+
+def test_every_control_is_named_and_tab_order_follows_the_layout(qtbot, open_window):
+    window = open_window(no_camera=True)
+    kinds = (QAbstractButton, QAbstractSlider, QLineEdit, QComboBox, QAbstractItemView)
+    controls = [w for kind in kinds for w in window.findChildren(kind) if not _qt_internal(w)]
+    assert len(controls) > 20
+    unnamed = [w for w in controls if not (w.accessibleName() or getattr(w, "text", lambda: "")())]
+    assert not unnamed, [type(w).__name__ for w in unnamed]
+    bar, transport = window.override_bar, window.transport
+    expected = [*bar.buttons.values(), transport.prev_button, transport.play_button, transport.next_button,
+                transport.slider, transport.volume, window.tabs]
+    for first, second in zip(expected, expected[1:], strict=False):
+        assert first.nextInFocusChain() is second or _next_focusable(first) is second
+
+
+def _qt_internal(widget) -> bool:
+    """Parts Qt builds inside its own widgets (scroll bars, headers, popups, corner buttons)."""
+    if isinstance(widget, (QScrollBar, QHeaderView)) or widget.objectName().startswith("qt_"):
+        return True
+    parent = widget.parent()
+    while parent is not None:
+        if isinstance(parent, (QComboBox, QLineEdit, QTabBar, QMenuBar)):
+            return True
+        parent = parent.parent()
+    return False
+
+
+def _next_focusable(widget):
+    following = widget.nextInFocusChain()
+    while following is not widget and not (following.focusPolicy() & Qt.FocusPolicy.TabFocus
+                                            and following.isVisibleTo(widget.window())):
+        following = following.nextInFocusChain()
+    return following
+
+
+def test_usable_at_1024_by_700(qtbot, open_window, library):
+    window = open_window(music_dir=str(library), no_camera=True)
+    wait_for_scan(qtbot, window)
+    window.resize(1024, 700)
+    qtbot.wait(50)
+    frame = window.rect()
+    for button in window.override_bar.buttons.values():
+        inside = QRect(button.mapTo(window, QPoint(0, 0)), button.size())
+        assert frame.contains(inside) and button.width() >= button.sizeHint().width() * 0.9, button.text()
+    assert window.camera_view.height() >= 180 and window.queue_view.height() >= 150
+    assert window.transport.slider.width() >= 300
+    assert window.now_playing.title.isVisible() and window.now_playing.why.isVisible()
+
+
+def test_cancel_a_scan_keeps_what_was_read(qtbot, open_window, tmp_path):
+    big = tmp_path / "big"
+    big.mkdir()
+    tracks = sorted(DEMO_LIBRARY.glob("*.ogg"))
+    for n in range(3000):
+        os.link(tracks[n % len(tracks)], big / f"{n:04d}.ogg")
+    window = open_window(music_dir=str(big), no_camera=True)
+    window.tabs.setCurrentWidget(window.library_view)
+    qtbot.waitUntil(lambda: window.library_view.progress.value() > 0, timeout=10000)
+    with qtbot.waitSignal(window.scan_finished, timeout=10000) as blocker:
+        qtbot.mouseClick(window.library_view.cancel_button, Qt.MouseButton.LeftButton)
+    result = blocker.args[0]
+    assert result.cancelled and 0 < window.store.count() < 3000
+    assert "Scan cancelled" in window.statusBar().currentMessage()

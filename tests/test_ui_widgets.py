@@ -24,7 +24,7 @@ from moodplayer.ui.dialogs import SettingsDialog, WelcomeDialog, model_card_numb
 from moodplayer.ui.faces import FaceBox, paint_faces
 from moodplayer.ui.icons import icon
 from moodplayer.ui.library_view import BUCKETS as BUCKETS_COLUMN
-from moodplayer.ui.library_view import LibraryView
+from moodplayer.ui.library_view import LibraryView, prepare_rows
 from moodplayer.ui.mood_panel import EmotionBars, MoodTimeline, OverrideBar
 from moodplayer.ui.now_playing import QueueRow, QueueView, format_time
 from moodplayer.ui.tasks import run_in_background
@@ -129,12 +129,12 @@ def test_queue_view_reorders_removes_and_plays(qtbot):
 def test_library_filters_by_words_and_bucket(qtbot):
     library = LibraryView(BUCKET_NAMES)
     qtbot.addWidget(library)
-    library.set_tracks([
+    library.set_rows(prepare_rows([
         FakeTrack(1, "Morning Prayer", genre="Gospel", buckets={"devotional": "genre 'Gospel'"}),
         FakeTrack(2, "Neon Steps", artist="Night Crew", bpm=128, buckets={"upbeat": "BPM 128"}, plays=3),
         FakeTrack(3, "Slow Rain", favourite=True, buckets={"calm": "BPM 70"}),
-    ])
-    proxy = library.proxy
+    ]))
+    proxy = library.model
     assert proxy.rowCount() == 3 and library.count_label.text() == "3 tracks"
     library.search.setText("night steps")
     assert proxy.rowCount() == 1 and library.count_label.text() == "1 of 3 tracks"
@@ -151,16 +151,36 @@ def test_library_filters_by_words_and_bucket(qtbot):
     assert proxy.index(row, BUCKETS_COLUMN).data(Qt.ItemDataRole.ToolTipRole) == "devotional: genre 'Gospel'"
     library.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)  # BPM, as numbers
     assert proxy.index(0, 1).data() == "Neon Steps"
+    library.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    assert [proxy.index(r, 1).data() for r in range(3)] == ["Morning Prayer", "Neon Steps", "Slow Rain"]
+
+
+def test_library_of_20000_tracks_costs_the_gui_little(qtbot):
+    library = LibraryView(BUCKET_NAMES)
+    qtbot.addWidget(library)
+    library.resize(600, 400)
+    library.show()
+    rows = prepare_rows([FakeTrack(i, f"Song {i * 7919 % 20000}", artist=f"Band-{i % 300}",
+                                   bpm=90 + i % 60, buckets={"calm": "BPM 80"}) for i in range(20000)])
+    started = time.perf_counter()
+    library.set_rows(rows)
+    library.search.setText("band-7")  # Band-7 and Band-70 … Band-79
+    library.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    QApplication.processEvents()
+    assert time.perf_counter() - started < 0.5
+    assert library.model.rowCount() == sum(1 for i in range(20000) if str(i % 300).startswith("7"))
+    titles = [library.model.index(r, 1).data() for r in range(library.model.rowCount())]
+    assert titles == sorted(titles, key=str.casefold, reverse=True)
 
 
 def test_library_keeps_selection_across_refresh(qtbot):
     library = LibraryView(BUCKET_NAMES)
     qtbot.addWidget(library)
     tracks = [FakeTrack(i, f"T{i}") for i in range(5)]
-    library.set_tracks(tracks)
+    library.set_rows(prepare_rows(tracks))
     library.table.selectRow(2)
     chosen = library.selected_tracks()[0].id
-    library.set_tracks([FakeTrack(i, f"T{i}") for i in range(6)])
+    library.set_rows(prepare_rows([FakeTrack(i, f"T{i}") for i in range(6)]))
     assert [t.id for t in library.selected_tracks()] == [chosen]
 
 

@@ -3,13 +3,9 @@ menu (move to bucket, star), scan progress and scan errors."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-)
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,28 +29,93 @@ from moodplayer.ui.icons import icon
 
 COLUMNS = ("★", "Title", "Artist", "Album", "Genre", "BPM", "Buckets", "Plays")
 STAR, TITLE, ARTIST, ALBUM, GENRE, BPM, BUCKETS, PLAYS = range(len(COLUMNS))
-SORT_ROLE = Qt.ItemDataRole.UserRole
-TRACK_ROLE = Qt.ItemDataRole.UserRole + 1
+TRACK_ROLE = Qt.ItemDataRole.UserRole
 SPECIAL_FILTERS = {"favourites": "Favourites", "new": "Never played"}
 
 
+@dataclass(frozen=True)
+class Row:
+    """One track with its cells, sort keys and search text worked out in advance."""
+
+    track: object
+    cells: tuple[str, ...]
+    keys: tuple
+    haystack: str
+    buckets: frozenset[str]
+
+
+def prepare_rows(tracks: list) -> list[Row]:
+    """Plain Python, no Qt: run it off the GUI thread for big libraries."""
+    return [_row(track) for track in tracks]
+
+
+def _row(track) -> Row:
+    title = getattr(track, "display_title", None) or track.title or ""
+    buckets = dict(track.buckets or {})
+    cells = ("★" if track.favourite else "", title, track.artist or "", track.album or "", track.genre or "",
+             f"{track.bpm:.0f}" if track.bpm else "", ", ".join(sorted(buckets)), str(track.plays or 0))
+    keys = (int(bool(track.favourite)), *(c.casefold() for c in cells[1:5]), float(track.bpm or 0),
+            cells[6], int(track.plays or 0))
+    return Row(track, cells, keys, " ".join(cells[1:5]).casefold(), frozenset(buckets))
+
+
 class TrackTableModel(QAbstractTableModel):
-    """Rows are library Track objects (read-only here; edits go through the store)."""
+    """Library rows, filtered (search words, bucket) and sorted here in Python: a
+    QSortFilterProxyModel would call data() n·log n times and stall the GUI on big
+    libraries. Edits go through the store, never through this model."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._tracks: list = []
+        self._rows: list[Row] = []
+        self._shown: list[Row] = []
+        self._words: list[str] = []
+        self._bucket: str | None = None
+        self._sort = (ARTIST, Qt.SortOrder.AscendingOrder)
 
-    def set_tracks(self, tracks: list) -> None:
+    def set_rows(self, rows: list[Row]) -> None:
         self.beginResetModel()
-        self._tracks = list(tracks)
+        self._rows = rows
+        self._shown = self._select()
         self.endResetModel()
 
+    def set_search(self, text: str) -> None:
+        self._words = text.casefold().split()
+        self.set_rows(self._rows)
+
+    def set_bucket(self, bucket: str | None) -> None:
+        self._bucket = bucket
+        self.set_rows(self._rows)
+
+    def total(self) -> int:
+        return len(self._rows)
+
     def track(self, row: int):
-        return self._tracks[row]
+        return self._shown[row].track
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (column, order)
+        self._shown = self._select()
+        self.layoutChanged.emit()
+
+    def _select(self) -> list[Row]:
+        column, order = self._sort
+        shown = [row for row in self._rows if self._accepts(row)]
+        shown.sort(key=lambda row: row.keys[column], reverse=order == Qt.SortOrder.DescendingOrder)
+        return shown
+
+    def _accepts(self, row: Row) -> bool:
+        bucket, track = self._bucket, row.track
+        if bucket == "favourites" and not track.favourite:
+            return False
+        if bucket == "new" and track.plays:
+            return False
+        if bucket not in (None, "favourites", "new") and bucket not in row.buckets:
+            return False
+        return all(word in row.haystack for word in self._words)
 
     def rowCount(self, parent=None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(self._tracks)
+        return 0 if parent is not None and parent.isValid() else len(self._shown)
 
     def columnCount(self, parent=None) -> int:
         return 0 if parent is not None and parent.isValid() else len(COLUMNS)
@@ -69,79 +130,18 @@ class TrackTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        track, column = self._tracks[index.row()], index.column()
+        row, column = self._shown[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return _display(track, column)
-        if role == SORT_ROLE:
-            return _sort_key(track, column)
+            return row.cells[column]
         if role == TRACK_ROLE:
-            return track
+            return row.track
         if role == Qt.ItemDataRole.ToolTipRole and column == BUCKETS:
-            return "\n".join(f"{bucket}: {reason}" for bucket, reason in (track.buckets or {}).items())
+            return "\n".join(f"{bucket}: {reason}" for bucket, reason in (row.track.buckets or {}).items())
         if role == Qt.ItemDataRole.ToolTipRole and column == TITLE:
-            return str(track.path)
+            return str(row.track.path)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (BPM, PLAYS, STAR):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
-
-
-def _display(track, column: int):
-    if column == STAR:
-        return "★" if track.favourite else ""
-    if column == TITLE:
-        return getattr(track, "display_title", None) or track.title
-    if column == BPM:
-        return f"{track.bpm:.0f}" if track.bpm else ""
-    if column == BUCKETS:
-        return ", ".join(sorted(track.buckets or {}))
-    if column == PLAYS:
-        return str(track.plays or 0)
-    return {ARTIST: track.artist, ALBUM: track.album, GENRE: track.genre}[column] or ""
-
-
-def _sort_key(track, column: int):
-    if column == STAR:
-        return int(bool(track.favourite))
-    if column in (BPM, PLAYS):
-        return float((track.bpm if column == BPM else track.plays) or 0)
-    return str(_display(track, column)).casefold()
-
-
-class TrackFilter(QSortFilterProxyModel):
-    """Search text over title/artist/album/genre, plus a bucket (or favourites/new)."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._words: list[str] = []
-        self._bucket: str | None = None
-        self.setSortRole(SORT_ROLE)
-
-    def set_search(self, text: str) -> None:
-        self._refilter(lambda: setattr(self, "_words", text.casefold().split()))
-
-    def set_bucket(self, bucket: str | None) -> None:
-        self._refilter(lambda: setattr(self, "_bucket", bucket))
-
-    def _refilter(self, change) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10 wants the change bracketed
-            self.beginFilterChange()
-            change()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            change()
-            self.invalidateRowsFilter()
-
-    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
-        track = self.sourceModel().track(row)
-        if self._bucket == "favourites" and not track.favourite:
-            return False
-        if self._bucket == "new" and track.plays:
-            return False
-        if self._bucket not in (None, "favourites", "new") and self._bucket not in (track.buckets or {}):
-            return False
-        haystack = " ".join(str(v or "") for v in (getattr(track, "display_title", None) or track.title,
-                                                   track.artist, track.album, track.genre)).casefold()
-        return all(word in haystack for word in self._words)
 
 
 class LibraryView(QWidget):
@@ -159,13 +159,11 @@ class LibraryView(QWidget):
         super().__init__(parent)
         self.buckets = tuple(buckets)
         self.model = TrackTableModel(self)
-        self.proxy = TrackFilter(self)
-        self.proxy.setSourceModel(self.model)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search title, artist, album, genre…")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search the library")
-        self.search.textChanged.connect(self.proxy.set_search)
+        self.search.textChanged.connect(self.model.set_search)
         self.bucket = QComboBox()
         self.bucket.setAccessibleName("Show bucket")
         self.bucket.addItem("All tracks", None)
@@ -173,7 +171,7 @@ class LibraryView(QWidget):
             self.bucket.addItem(name.capitalize(), name)
         for key, label in SPECIAL_FILTERS.items():
             self.bucket.addItem(label, key)
-        self.bucket.currentIndexChanged.connect(lambda _i: self.proxy.set_bucket(self.bucket.currentData()))
+        self.bucket.currentIndexChanged.connect(lambda _i: self.model.set_bucket(self.bucket.currentData()))
         self.table = self._make_table()
         self.count_label = QLabel()
         self.progress = QProgressBar()
@@ -188,15 +186,12 @@ class LibraryView(QWidget):
         self._layout()
         self.set_scanning(False)
         self.set_error_count(0)
-        self.proxy.rowsInserted.connect(self._update_count)
-        self.proxy.rowsRemoved.connect(self._update_count)
-        self.proxy.modelReset.connect(self._update_count)
-        self.proxy.layoutChanged.connect(self._update_count)
+        self.model.modelReset.connect(self._update_count)
 
     def _make_table(self) -> QTableView:
         table = QTableView()
         table.setAccessibleName("Library tracks")
-        table.setModel(self.proxy)
+        table.setModel(self.model)
         table.setSortingEnabled(True)
         table.sortByColumn(ARTIST, Qt.SortOrder.AscendingOrder)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -210,8 +205,10 @@ class LibraryView(QWidget):
         # Text columns share the width (elided), so every column fits a narrow pane.
         for column in (TITLE, ARTIST, ALBUM, GENRE, BUCKETS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        for column in (STAR, BPM, PLAYS):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        digits = table.fontMetrics().horizontalAdvance("0000") + 12
+        for column, width in ((STAR, 26), (BPM, digits), (PLAYS, digits)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, width)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._menu)
         table.doubleClicked.connect(lambda index: self.play_requested.emit(index.data(TRACK_ROLE)))
@@ -232,15 +229,15 @@ class LibraryView(QWidget):
         layout.addLayout(bottom)
 
     # -- inputs -------------------------------------------------------------
-    def set_tracks(self, tracks: list) -> None:
+    def set_rows(self, rows: list[Row]) -> None:
+        """Rows from `prepare_rows` (made off the GUI thread); the selection survives."""
         selected = {t.id for t in self.selected_tracks()}
-        self.model.set_tracks(tracks)
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0)
-            if index.data(TRACK_ROLE).id in selected:
-                self.table.selectionModel().select(
-                    index, self.table.selectionModel().SelectionFlag.Select
-                    | self.table.selectionModel().SelectionFlag.Rows)
+        self.model.set_rows(rows)
+        selection = self.table.selectionModel()
+        flags = selection.SelectionFlag.Select | selection.SelectionFlag.Rows
+        for row in range(self.model.rowCount()) if selected else ():
+            if self.model.track(row).id in selected:
+                selection.select(self.model.index(row, 0), flags)
 
     def set_scanning(self, scanning: bool) -> None:
         self.progress.setVisible(scanning)
@@ -261,7 +258,7 @@ class LibraryView(QWidget):
         return [index.data(TRACK_ROLE) for index in model.selectedRows()] if model else []
 
     def _update_count(self, *_args) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        shown, total = self.model.rowCount(), self.model.total()
         self.count_label.setText(f"{total} tracks" if shown == total else f"{shown} of {total} tracks")
 
     def _menu(self, point) -> None:

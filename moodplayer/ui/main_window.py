@@ -35,7 +35,7 @@ from moodplayer.ui import covers
 from moodplayer.ui.camera_view import CameraView
 from moodplayer.ui.dialogs import AboutDialog, PhotoDialog, SettingsDialog, WelcomeDialog
 from moodplayer.ui.icons import app_icon, icon, retint, set_icon
-from moodplayer.ui.library_view import LibraryView, ScanErrorsDialog
+from moodplayer.ui.library_view import LibraryView, ScanErrorsDialog, prepare_rows
 from moodplayer.ui.mood_panel import EmotionBars, MoodTimeline, OverrideBar
 from moodplayer.ui.now_playing import COVER_SIZE, NowPlayingPanel, QueueRow, QueueView, TransportBar
 from moodplayer.ui.photo import analyse_photo
@@ -509,11 +509,11 @@ class MainWindow(QMainWindow):
         self._library_reads += 1
         wanted = self._library_reads
 
-        def show(tracks) -> None:
+        def show(rows) -> None:
             if wanted == self._library_reads:
-                self.library_view.set_tracks(tracks)
+                self.library_view.set_rows(rows)
 
-        run_in_background(self.store.tracks, show, context=self,
+        run_in_background(lambda: prepare_rows(self.store.tracks()), show, context=self,
                           on_error=lambda exc: self.statusBar().showMessage(f"Library not readable: {exc}"))
         self.library_view.set_error_count(len(self.store.scan_errors()))
 
