@@ -95,3 +95,21 @@ def test_screenshot_at_2x_in_dark_while_workers_run(tmp_path):
     image = QImage(str(shot))
     assert (image.width(), image.height()) == (2048, 1400)
     assert image.pixelColor(2040, 1380).lightness() < 80  # the dark status bar
+
+
+def test_qt_binding_keeps_none_and_true_alive(qapp):
+    """PySide6 6.12.0 drops a reference to None on every void call and to True on
+    every emit (fatal on Python < 3.12, where they are not immortal); pyproject
+    excludes it. This catches such a binding before users' sessions abort."""
+    from PySide6.QtCore import QObject, Signal
+
+    class Sender(QObject):
+        changed = Signal(int)
+
+    sender = Sender()
+    none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
+    for _ in range(1000):
+        qapp.processEvents()
+        sender.changed.emit(1)
+    assert sys.getrefcount(None) >= none_before - 50
+    assert sys.getrefcount(True) >= true_before - 50
