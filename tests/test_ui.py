@@ -377,3 +377,26 @@ def test_cancel_a_scan_keeps_what_was_read(qtbot, open_window, tmp_path):
     result = blocker.args[0]
     assert result.cancelled and 0 < window.store.count() < 3000
     assert "Scan cancelled" in window.statusBar().currentMessage()
+
+
+def test_new_music_in_the_folder_is_picked_up(qtbot, open_window, library):
+    window = open_window(music_dir=str(library), no_camera=True)
+    wait_for_scan(qtbot, window)
+    window.rescan_soon.setInterval(100)
+    shutil.copy(library / "01 - Sunrise Run.ogg", library / "15 - Sunrise Run Again.ogg")
+    qtbot.waitUntil(lambda: window.store.count() == 15, timeout=10000)
+    qtbot.waitUntil(lambda: window.library_view.model.total() == 15, timeout=5000)
+
+
+def test_compact_mode_shrinks_the_window_by_the_camera_panel(qtbot, open_window):
+    window = open_window(no_camera=True)
+    window.resize(1024, 700)
+    qtbot.wait(20)
+    panel = window.vision_panel.width()
+    window.act_compact.trigger()
+    qtbot.wait(50)  # the layout may widen a window below its minimum: it must not need to
+    assert not window.vision_panel.isVisible() and window.width() <= 1024 - panel
+    assert window.override_bar.buttons[Emotion.SAD].toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
+    window.act_compact.trigger()
+    qtbot.wait(50)
+    assert window.vision_panel.isVisible() and window.width() == 1024

@@ -136,6 +136,21 @@ def placeholder(seed: str, size: int) -> QImage:
     return image
 
 
+def blank(size: int, colour: QColor) -> QImage:
+    """Nothing playing: a quiet square in `colour` with a faint note."""
+    image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(colour)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawRoundedRect(QRectF(0, 0, size, size), size * 0.08, size * 0.08)
+    painter.setOpacity(0.5)
+    painter.drawImage(QPointF(size * 0.3, size * 0.3), svg_image("library", round(size * 0.4), "#ffffff"))
+    painter.end()
+    return image
+
+
 def _initials(text: str) -> str:
     words = [w for w in text.replace("_", " ").replace("-", " ").split() if w[:1].isalnum()]
     return "".join(w[0].upper() for w in words[:2]) or "♪"

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QFileSystemWatcher, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 
 MIN_SIZE = QSize(1024, 700)
 TAB_ICONS = ("queue", "library")
+RESCAN_DELAY_MS = 3000  # after the music folder changes
+RESCAN_EVERY_MS = 15 * 60 * 1000
 CAMERA_OFF = "Camera is off.\nPick a mood below, or turn it on in View → Camera."
 CAMERA_MESSAGES = {
     "starting": "Starting the camera…",
@@ -91,6 +93,12 @@ class MainWindow(QMainWindow):
         self._cover_for: int | None = None
         self._library_reads = 0
         self._splitter_sizes: list[int] | None = None
+        self._wide_width = MIN_SIZE.width()
+        self.watcher = QFileSystemWatcher(self)
+        self.rescan_soon = QTimer(self, singleShot=True, interval=RESCAN_DELAY_MS,
+                                  timeout=self._rescan_quietly)
+        self.watcher.directoryChanged.connect(lambda _path: self.rescan_soon.start())
+        self.periodic_rescan = QTimer(self, interval=RESCAN_EVERY_MS, timeout=self._rescan_quietly)
         self.camera_mood: Emotion | None = None
         self._theme = "system"
         self.setWindowTitle("MoodPlayer")
@@ -104,6 +112,7 @@ class MainWindow(QMainWindow):
         self._restore_window_state()
         self.banner_for_playback()
         self.show_mood()
+        self.show_queue()
 
     # ==== construction =========================================================================
     def _build_widgets(self) -> None:
@@ -213,7 +222,7 @@ class MainWindow(QMainWindow):
         self.act_camera = self._action(view, "&Camera", self.set_camera_enabled, QKeySequence("Ctrl+K"),
                                        "camera", checkable=True)
         self.act_camera.setChecked(self.camera_choice.enabled)
-        self.act_compact = self._action(view, "Co&mpact Mode", self.set_compact, QKeySequence("Ctrl+M"),
+        self.act_compact = self._action(view, "Co&mpact Mode", self.toggle_compact, QKeySequence("Ctrl+M"),
                                         "compact", checkable=True)
         theme_menu = view.addMenu("&Appearance")
         self.theme_group = QActionGroup(self)
@@ -297,12 +306,14 @@ class MainWindow(QMainWindow):
             self.splitter.setSizes(self._splitter_sizes)
         if self._first_start:
             self._welcome()
-        restored = self.session.restore_state()
-        if restored:
+        if self.session.restore_state():
             self.override_bar.set_override(_emotion(self.session.override))
+            self.settings.volume = self.session.player.volume
+            self.transport.set_volume(self.settings.volume)
         self.refresh_library()
         if self.settings.music_dir:
             self.start_scan(self.settings.music_dir)
+            self._watch(self.settings.music_dir)
         elif self.store.count():
             self.session.start_if_idle()
         if self.camera_choice.enabled:
@@ -344,6 +355,8 @@ class MainWindow(QMainWindow):
         self._shut_down = True
         self.stop_camera()
         self.cancel_scan()
+        self.rescan_soon.stop()
+        self.periodic_rescan.stop()
         wait_for_background(10000)
         try:
             self._save_window_state()
@@ -525,6 +538,7 @@ class MainWindow(QMainWindow):
         self.settings.music_dir = folder
         self._save_settings()
         self.start_scan(folder)
+        self._watch(folder)
 
     def rescan(self) -> None:
         if self.settings.music_dir:
@@ -553,6 +567,22 @@ class MainWindow(QMainWindow):
         task = ScanTask(work, self._scan_progress, lambda result: self._scan_done(task, result),
                         lambda exc: self._scan_done(task, exc), context=self)
         self.scan_task = task
+
+    def _watch(self, folder: str) -> None:
+        """Rescan (incremental, quick) when the folder's top level changes, after a
+        quiet moment, and every RESCAN_EVERY_MS anyway for changes deeper down."""
+        watched = self.watcher.directories()
+        if watched:
+            self.watcher.removePaths(watched)
+        if os.path.isdir(folder):
+            self.watcher.addPath(folder)
+        self.periodic_rescan.start()
+
+    def _rescan_quietly(self) -> None:
+        if self.scan_task is not None:
+            self.rescan_soon.start()  # after the scan that is running now
+        elif self.settings.music_dir:
+            self.start_scan(self.settings.music_dir)
 
     def _scan_progress(self, seen: int, total: int) -> None:
         self.library_view.set_progress(seen, total)
@@ -629,8 +659,19 @@ class MainWindow(QMainWindow):
         AboutDialog(_vlc_version() if self.session.available else None, self).exec()
 
     # ==== view =================================================================================
+    def toggle_compact(self, on: bool) -> None:
+        """The user's switch: the window shrinks or grows by the camera panel."""
+        wide = self.width()
+        narrow = wide - self.vision_panel.width() - self.splitter.handleWidth()
+        self.set_compact(on)
+        if self.isVisible() and not self.isMaximized():
+            if on:
+                self._wide_width = wide
+            self.resize(narrow if on else max(self._wide_width, wide), self.height())
+
     def set_compact(self, on: bool) -> None:
         self.vision_panel.setVisible(not on)
+        self.override_bar.set_compact(on)
         self.status_mood.setVisible(on)  # otherwise the mood is shown under the camera
         self.act_compact.setChecked(on)
         if on:
@@ -666,7 +707,7 @@ class MainWindow(QMainWindow):
         if self.session.unavailable:
             self.banner.add("Music cannot play: " + self.session.unavailable +
                             ". Everything else works; restart MoodPlayer after installing.")
-        for widget in (self.transport, self.now_playing.reject, self.act_toggle):
+        for widget in (self.transport, self.act_toggle):
             widget.setEnabled(self.session.available)
 
     # ==== state ================================================================================

@@ -273,6 +273,12 @@ class OverrideBar(QWidget):
                 button.setIcon(emotion_icon(emotion))  # own colours, the same on any palette
             button.setStyleSheet(_button_style(emotion))
 
+    def set_compact(self, on: bool) -> None:
+        """Icons only (names stay in tooltips and accessible names) for a narrow window."""
+        style = Qt.ToolButtonStyle.ToolButtonIconOnly if on else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        for button in self.buttons.values():
+            button.setToolButtonStyle(style)
+
     def set_override(self, emotion: Emotion | None) -> None:
         """Reflect the current choice without emitting `chosen`."""
         self.buttons[emotion].setChecked(True)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from moodplayer.ui import covers
 from moodplayer.ui.icons import icon, set_icon
 from moodplayer.ui.theme import muted
 
@@ -131,7 +132,13 @@ class NowPlayingPanel(QWidget):
         self._refresh_star()
         self.star.setEnabled(playing)
         self.reject.setEnabled(playing)
+        if not playing:
+            self._show_blank_cover()
         self.setAccessibleDescription(f"{self.title.text()} by {self.artist.text()}" if playing else "")
+
+    def _show_blank_cover(self) -> None:
+        ratio = self.devicePixelRatioF()
+        self.show_cover(covers.blank(round(COVER_SIZE * ratio), self.palette().color(QPalette.ColorRole.Mid)))
 
     def show_cover(self, image: QImage) -> None:
         pixmap = QPixmap.fromImage(image)
