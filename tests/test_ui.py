@@ -86,7 +86,7 @@ def test_pick_folder_scans_with_progress_and_queues_music(qtbot, open_window, li
     window.act_choose.trigger()
     assert window.scan_progress.isVisible()
     window.tabs.setCurrentWidget(window.library_view)
-    assert window.library_view.progress.isVisible()
+    assert window.library_view.progress.isVisible() and not window.scan_progress.isVisible()
     result = wait_for_scan(qtbot, window)
     assert result.tracks == 14 and not result.errors
     assert progress and progress[-1] == 14 and window.library_view.progress.maximum() == 14
@@ -187,6 +187,7 @@ def test_missing_camera_index_shows_a_message(qtbot, open_window):
     window = open_window(camera=97)
     qtbot.waitUntil(lambda: "No camera found" in window.camera_view.message, timeout=10000)
     assert "97" in window.camera_view.message
+    assert "no camera picture" in window.mood_label.text()
     assert window.vision is not None and window.vision.is_running()  # still retrying, no crash
     window.override_bar.buttons[Emotion.SAD].click()
     assert window.session.override == "sad"

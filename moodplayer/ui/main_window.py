@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self._library_reads = 0
         self._splitter_sizes: list[int] | None = None
         self._wide_width = MIN_SIZE.width()
+        self._camera_state_now = "stopped"
         self.watcher = QFileSystemWatcher(self)
         self.rescan_soon = QTimer(self, singleShot=True, interval=RESCAN_DELAY_MS,
                                   timeout=self._rescan_quietly)
@@ -182,12 +183,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status_mood = QLabel()
         self.status_camera = QLabel()
-        self.scan_progress = QProgressBar()  # seen from every tab, the Library tab has its own
+        self.scan_progress = QProgressBar()  # for the other tabs; the Library tab has its own
         self.scan_progress.setAccessibleName("Library scan progress")
         self.scan_progress.setMaximumWidth(180)
         self.scan_progress.setFormat("Scanning %v / %m")
         self.scan_progress.hide()
         self.statusBar().addPermanentWidget(self.scan_progress)
+        self.tabs.currentChanged.connect(lambda _index: self._show_scan_progress())
         self.statusBar().addPermanentWidget(self.status_camera)
         self.statusBar().addPermanentWidget(self.status_mood)
         self._set_tab_order()
@@ -383,6 +385,8 @@ class MainWindow(QMainWindow):
         # display_ready only sets a threading.Event.
         self.camera_view.frame_shown.connect(worker.display_ready, Qt.ConnectionType.DirectConnection)
         self.camera_view.show_message(CAMERA_MESSAGES["starting"])
+        self.status_camera.setText("Camera: starting")
+        self._camera_state_now = "starting"
         self.vision = VisionThread(worker, self)
         self.vision.start()
         self.show_mood()
@@ -412,6 +416,8 @@ class MainWindow(QMainWindow):
         self._save_settings()
 
     def _camera_state(self, state: str, message: str) -> None:
+        self._camera_state_now = state
+        self.show_mood()
         self.status_camera.setText(f"Camera: {state}")
         self.status_camera.setToolTip(message)
         if state != "running":
@@ -438,10 +444,17 @@ class MainWindow(QMainWindow):
     def choose_override(self, emotion: Emotion | None) -> None:
         self.session.set_override(emotion)
 
+    def _camera_note(self) -> str:
+        if self.vision is None:
+            return " (camera off)"
+        if self._camera_state_now in ("starting", "running"):
+            return " — reading your expression…"
+        return " (no camera picture)"
+
     def show_mood(self) -> None:
         override = _emotion(self.session.override)
         self.override_bar.set_override(override)
-        seen, watching = self.camera_mood, self.vision is not None
+        seen = self.camera_mood
         if override is not None:
             text = f"{override.display_name} · manual"
             if seen is not None and seen != override:
@@ -451,7 +464,7 @@ class MainWindow(QMainWindow):
         else:
             mood = _emotion(self.session.mood)
             name = mood.display_name if mood else "Mood unknown"
-            text = f"{name} · auto" + (" — reading your expression…" if watching else " (camera off)")
+            text = f"{name} · auto{self._camera_note()}"
         self.mood_label.setText(text)
         self.status_mood.setText(f"Mood: {text}")
         if self.tray is not None:
@@ -561,7 +574,7 @@ class MainWindow(QMainWindow):
 
         self.library_view.set_scanning(True)
         self.scan_progress.setRange(0, 0)
-        self.scan_progress.show()
+        self._show_scan_progress()
         self.statusBar().showMessage(f"Scanning {folder}…")
         self._scan_refreshed = 0
         task = ScanTask(work, self._scan_progress, lambda result: self._scan_done(task, result),
@@ -583,6 +596,10 @@ class MainWindow(QMainWindow):
             self.rescan_soon.start()  # after the scan that is running now
         elif self.settings.music_dir:
             self.start_scan(self.settings.music_dir)
+
+    def _show_scan_progress(self) -> None:
+        scanning = self.scan_task is not None or self.library_view.progress.isVisibleTo(self.library_view)
+        self.scan_progress.setVisible(scanning and self.tabs.currentWidget() is not self.library_view)
 
     def _scan_progress(self, seen: int, total: int) -> None:
         self.library_view.set_progress(seen, total)

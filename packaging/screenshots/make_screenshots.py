@@ -50,6 +50,7 @@ def main() -> int:
             time.sleep(0.01)
 
     def save(widget, name: str) -> None:
+        wait(0.3)  # let layouts catch up with the last change
         path = out / name
         widget.grab().save(str(path))
         print(path)
