@@ -214,11 +214,12 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Quit", self.quit, QKeySequence.StandardKey.Quit, "quit")
 
         play_menu = bar.addMenu("&Playback")
-        self.act_toggle = self._action(play_menu, "&Play / Pause", self.session.toggle,
-                                       QKeySequence("Ctrl+Space"), "play")
-        self._action(play_menu, "&Next Track", self.session.next, QKeySequence("Ctrl+Right"), "next")
-        self._action(play_menu, "P&revious Track", self.session.previous, QKeySequence("Ctrl+Left"),
-                     "previous")
+        key = Qt.Key
+        toggle_keys = ("Ctrl+Space", key.Key_MediaTogglePlayPause, key.Key_MediaPlay)
+        self.act_toggle = self._action(play_menu, "&Play / Pause", self.session.toggle, toggle_keys, "play")
+        self._action(play_menu, "&Next Track", self.session.next, ("Ctrl+Right", key.Key_MediaNext), "next")
+        self._action(play_menu, "P&revious Track", self.session.previous,
+                     ("Ctrl+Left", key.Key_MediaPrevious), "previous")
 
         view = bar.addMenu("&View")
         self.act_camera = self._action(view, "&Camera", self.set_camera_enabled, QKeySequence("Ctrl+K"),
@@ -240,10 +241,13 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "&About MoodPlayer", self.open_about, None, "info")
 
     def _action(self, menu, text, slot, shortcut=None, icon_name=None, checkable=False) -> QAction:
+        """`shortcut`: one key sequence, or a tuple of them (the first is shown in the menu)."""
         action = QAction(text, self)
         if icon_name:
             set_icon(action, icon_name)
-        if shortcut is not None:
+        if isinstance(shortcut, tuple):
+            action.setShortcuts([QKeySequence(key) for key in shortcut])
+        elif shortcut is not None:
             action.setShortcut(shortcut)
         action.setCheckable(checkable)
         action.triggered.connect(slot if checkable else (lambda _checked=False: slot()))
@@ -339,6 +343,9 @@ class MainWindow(QMainWindow):
     def quit(self) -> None:
         self._quitting = True
         self.close()
+        if self.isHidden():  # closing a window hidden in the tray does not end the app by itself
+            self.shutdown()
+            QApplication.instance().quit()
 
     def closeEvent(self, event) -> None:
         if not self._quitting and self.settings.minimize_to_tray and self.tray is not None:

@@ -237,8 +237,8 @@ class TransportBar(QWidget):
         self._show_volume_icon(self.volume.value())
 
     def _slider_action(self, action: int) -> None:
-        # Clicks and keys on the track (not drags) seek at once.
-        if action != QSlider.SliderAction.SliderMove:
+        # Clicks and keys on the track seek at once; a drag seeks once, on release.
+        if QSlider.SliderAction(action) != QSlider.SliderAction.SliderMove:
             self.seek.emit(self.slider.sliderPosition())
 
     def _volume_moved(self, value: int) -> None:
