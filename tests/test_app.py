@@ -73,6 +73,7 @@ def test_camera_switch_and_compact_mode(qtbot):
     thread = window.vision.thread
     window.act_camera.trigger()  # off
     assert window.vision is None and not thread.isRunning()
+    qtbot.wait(300)  # what the worker sent before it stopped must not repaint the view
     assert "Camera is off" in window.camera_view.message and "camera off" in window.mood_label.text()
     assert not Settings.load().camera_enabled
     window.act_compact.trigger()

@@ -14,15 +14,12 @@ from PySide6.QtGui import QAction, QActionGroup, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QProgressBar,
     QSplitter,
     QSystemTrayIcon,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +30,7 @@ from moodplayer.emotions import Emotion
 from moodplayer.library.buckets import BUCKETS
 from moodplayer.ui import covers
 from moodplayer.ui.camera_view import CameraView
+from moodplayer.ui.chrome import Banner, MoodTray, horizontal_line
 from moodplayer.ui.dialogs import AboutDialog, PhotoDialog, SettingsDialog, WelcomeDialog
 from moodplayer.ui.icons import app_icon, icon, retint, set_icon
 from moodplayer.ui.library_view import LibraryView, ScanErrorsDialog, prepare_rows
@@ -46,7 +44,8 @@ from moodplayer.ui.workers import ScanTask, VisionThread, VisionWorker
 
 log = logging.getLogger(__name__)
 
-MIN_SIZE = QSize(1024, 700)
+DEFAULT_SIZE = QSize(1024, 700)
+MIN_SIZE, COMPACT_MIN_SIZE = QSize(760, 540), QSize(560, 420)
 TAB_ICONS = ("queue", "library")
 RESCAN_DELAY_MS = 3000  # after the music folder changes
 RESCAN_EVERY_MS = 15 * 60 * 1000
@@ -79,12 +78,11 @@ def window_state_path() -> Path:
 class MainWindow(QMainWindow):
     scan_finished = Signal(object)  # the ScanResult, or the exception
 
-    def __init__(self, settings: Settings, store, camera: CameraChoice,
-                 session: PlaybackSession | None = None, pipeline_factory=None, first_start: bool = False):
+    def __init__(self, settings: Settings, store, camera: CameraChoice, pipeline_factory=None,
+                 first_start: bool = False):
         super().__init__()
         self.settings, self.store, self.camera_choice = settings, store, camera
-        self.session = session or PlaybackSession(store, settings, self)
-        self.session.setParent(self)
+        self.session = PlaybackSession(store, settings, self)
         self._pipeline_factory = pipeline_factory
         self.vision: VisionThread | None = None
         self.scan_task: ScanTask | None = None
@@ -93,7 +91,7 @@ class MainWindow(QMainWindow):
         self._cover_for: int | None = None
         self._library_reads = 0
         self._splitter_sizes: list[int] | None = None
-        self._wide_width = MIN_SIZE.width()
+        self._wide_width = DEFAULT_SIZE.width()
         self._camera_state_now = "stopped"
         self.watcher = QFileSystemWatcher(self)
         self.rescan_soon = QTimer(self, singleShot=True, interval=RESCAN_DELAY_MS,
@@ -104,8 +102,8 @@ class MainWindow(QMainWindow):
         self._theme = "system"
         self.setWindowTitle("MoodPlayer")
         self.setWindowIcon(app_icon())
-        self.setMinimumSize(760, 540)
-        self.resize(MIN_SIZE)
+        self.setMinimumSize(MIN_SIZE)
+        self.resize(DEFAULT_SIZE)
         self._build_widgets()
         self._build_menus()
         self._build_tray()
@@ -167,7 +165,7 @@ class MainWindow(QMainWindow):
         self.override_bar = OverrideBar()
         self.transport = TransportBar()
         self.transport.set_volume(self.settings.volume)
-        self.banner = _Banner()
+        self.banner = Banner()
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 4)
@@ -177,7 +175,7 @@ class MainWindow(QMainWindow):
         bottom = QVBoxLayout()
         bottom.setContentsMargins(8, 0, 8, 0)
         bottom.addWidget(self.override_bar)
-        bottom.addWidget(_line())
+        bottom.addWidget(horizontal_line())
         bottom.addWidget(self.transport)
         layout.addLayout(bottom)
         self.setCentralWidget(central)
@@ -255,27 +253,10 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_tray(self) -> None:
-        self.tray: QSystemTrayIcon | None = None
-        if not QSystemTrayIcon.isSystemTrayAvailable():
-            return
-        tray = QSystemTrayIcon(app_icon(), self)
-        from PySide6.QtWidgets import QMenu
-
-        menu = QMenu(self)
-        self.tray_mood = menu.addAction("Mood: unknown")
-        self.tray_mood.setEnabled(False)
-        menu.addSeparator()
-        menu.addAction("Play / Pause", self.session.toggle)
-        menu.addAction("Next Track", self.session.next)
-        menu.addSeparator()
-        menu.addAction("Show MoodPlayer", self.show_from_tray)
-        menu.addAction("Quit", self.quit)
-        tray.setContextMenu(menu)
-        tray.activated.connect(lambda reason: self.show_from_tray()
-                               if reason == QSystemTrayIcon.ActivationReason.Trigger else None)
-        tray.setToolTip("MoodPlayer")
-        tray.show()
-        self.tray = tray
+        self.tray: MoodTray | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = MoodTray(self.session.toggle, self.session.next, self.show_from_tray, self.quit, self)
+            self.tray.show()
 
     def _connect(self) -> None:
         session = self.session
@@ -383,7 +364,7 @@ class MainWindow(QMainWindow):
         choice = self.camera_choice
         worker = VisionWorker(lambda: self._pipeline_factory(choice, self.settings),
                               self.camera_view.target_size)
-        worker.frame.connect(self.camera_view.show_frame)
+        worker.frame.connect(self._show_frame)
         worker.probabilities.connect(self._show_probabilities)
         worker.mood_changed.connect(self._camera_mood)
         worker.state.connect(self._camera_state)
@@ -422,7 +403,17 @@ class MainWindow(QMainWindow):
         self.settings.camera_enabled = on
         self._save_settings()
 
+    def _from_current_worker(self) -> bool:
+        """False for what a stopped worker sent before it ended (still queued for us)."""
+        return self.vision is not None and self.sender() is self.vision.worker
+
+    def _show_frame(self, frame, source_size, faces) -> None:
+        if self._from_current_worker():
+            self.camera_view.show_frame(frame, source_size, faces)
+
     def _camera_state(self, state: str, message: str) -> None:
+        if not self._from_current_worker():
+            return
         self._camera_state_now = state
         self.show_mood()
         self.status_camera.setText(f"Camera: {state}")
@@ -433,14 +424,20 @@ class MainWindow(QMainWindow):
             self.bars.set_probabilities(None)
 
     def _camera_failed(self, message: str) -> None:
+        if not self._from_current_worker():
+            return
         self.camera_view.show_message(f"The mood detector could not start:\n{message}")
         self.status_camera.setText("Camera: error")
 
     def _show_probabilities(self, probabilities) -> None:
+        if not self._from_current_worker():
+            return
         self.bars.set_probabilities(probabilities)
         self.timeline.add_sample(probabilities)
 
     def _camera_mood(self, emotion: Emotion | None) -> None:
+        if not self._from_current_worker():
+            return
         self.timeline.set_mood(emotion)
         self.bars.set_mood(emotion)
         self.camera_mood = emotion
@@ -475,8 +472,7 @@ class MainWindow(QMainWindow):
         self.mood_label.setText(text)
         self.status_mood.setText(f"Mood: {text}")
         if self.tray is not None:
-            self.tray_mood.setText(f"Mood: {text}")
-            self.tray.setToolTip(f"MoodPlayer — {text}")
+            self.tray.show_mood(text)
 
     # ==== now playing ==========================================================================
     def show_track(self, item) -> None:
@@ -489,7 +485,7 @@ class MainWindow(QMainWindow):
             return
         self.setWindowTitle(f"{track.display_title} — MoodPlayer")
         if self.tray is not None:
-            self.tray.setToolTip(f"MoodPlayer — {track.display_title}")
+            self.tray.show_track(track.display_title)
         self._load_cover(track)
 
     def _load_cover(self, track) -> None:
@@ -698,10 +694,7 @@ class MainWindow(QMainWindow):
         self.override_bar.set_compact(on)
         self.status_mood.setVisible(on)  # otherwise the mood is shown under the camera
         self.act_compact.setChecked(on)
-        if on:
-            self.setMinimumSize(560, 420)
-        else:
-            self.setMinimumSize(760, 540)
+        self.setMinimumSize(COMPACT_MIN_SIZE if on else MIN_SIZE)
 
     def set_theme(self, name: str) -> None:
         self._theme = name
@@ -720,7 +713,7 @@ class MainWindow(QMainWindow):
             self.tabs.setTabIcon(index, icon(name))
         self.override_bar.refresh_icons()
         self.transport.refresh_icons()
-        self.banner.refresh(self.palette())
+        self.banner.refresh()
 
     def show_from_tray(self) -> None:
         self.showNormal()
@@ -765,56 +758,6 @@ class MainWindow(QMainWindow):
         self.set_compact(bool(data.get("compact", False)))
         theme = os.environ.get("MOODPLAYER_THEME") or data.get("theme") or "system"
         self.set_theme(theme if theme in THEMES else "system")
-
-
-class _Banner(QFrame):
-    """A warning strip across the top (no VLC, database trouble)."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setAccessibleName("Warning")
-        self.setObjectName("banner")
-        self._lines: list[str] = []
-        self.icon = QLabel()
-        self.icon.setPixmap(icon("warning").pixmap(QSize(20, 20)))
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        close = QToolButton()
-        set_icon(close, "remove")
-        close.setAccessibleName("Hide warning")
-        close.setAutoRaise(True)
-        close.clicked.connect(self.clear)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(10, 6, 6, 6)
-        row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
-        row.addWidget(self.text, 1)
-        row.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
-        self.refresh(self.palette())
-        self.hide()
-
-    def add(self, text: str) -> None:
-        """Show `text` under what is already shown (each message once)."""
-        if text not in self._lines:
-            self._lines.append(text)
-        self.text.setText("\n".join(self._lines))
-        self.show()
-
-    def clear(self) -> None:
-        self._lines.clear()
-        self.hide()
-
-    def refresh(self, palette) -> None:
-        text = palette.windowText().color().name()
-        self.setStyleSheet("#banner { background: rgba(245, 165, 36, 0.18); border-bottom: 1px solid "
-                           f"rgba(245, 165, 36, 0.6); }} QLabel {{ color: {text}; }}")
-
-
-def _line() -> QFrame:
-    line = QFrame()
-    line.setFrameShape(QFrame.Shape.HLine)
-    line.setFrameShadow(QFrame.Shadow.Sunken)
-    return line
 
 
 def _emotion(label: str | None) -> Emotion | None:
