@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QSizePolicy,
     QSlider,
     QStyle,
     QStyledItemDelegate,
@@ -358,11 +357,3 @@ class QueueView(QListWidget):
         menu.addSeparator()
         menu.addAction(icon("remove"), "Remove from queue", lambda: self.remove_requested.emit(row))
         menu.exec(self.viewport().mapToGlobal(point))
-
-
-class CompactLabel(QLabel):
-    """A label that elides instead of forcing the window wider."""
-
-    def __init__(self, text: str = "", parent=None):
-        super().__init__(text, parent)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

@@ -54,11 +54,6 @@ def system_prefers_dark() -> bool:
     return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
-def is_dark(palette: QPalette | None = None) -> bool:
-    palette = palette or QApplication.palette()
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
-
-
 def dark_palette() -> QPalette:
     palette = QPalette()
     for role, colour in _DARK.items():
