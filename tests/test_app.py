@@ -114,3 +114,23 @@ def test_qt_binding_keeps_none_and_true_alive(qapp):
         sender.changed.emit(1)
     assert sys.getrefcount(None) >= none_before - 50
     assert sys.getrefcount(True) >= true_before - 50
+
+
+def test_desktop_entry_and_icons_are_valid(qapp):
+    import configparser
+
+    from moodplayer.config import RESOURCES_DIR
+    from moodplayer.ui.icons import ICONS_DIR, svg_image
+
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str
+    entry.read(RESOURCES_DIR / "moodplayer.desktop", encoding="utf-8")
+    desktop = entry["Desktop Entry"]
+    assert (desktop["Type"], desktop["Exec"], desktop["Icon"]) == ("Application", "moodplayer", "moodplayer")
+    assert desktop["Categories"].endswith(";") and "AudioVideo" in desktop["Categories"]
+    assert (ICONS_DIR / f"{desktop['Icon']}.svg").is_file()
+    names = sorted(path.stem for path in ICONS_DIR.glob("*.svg"))
+    assert len(names) >= 30
+    for name in names:  # each renders, and draws something
+        image = svg_image(name, 24, "#000000")
+        assert any(image.pixelColor(x, y).alpha() for x in range(24) for y in range(24)), name
