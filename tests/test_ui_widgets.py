@@ -27,7 +27,7 @@ from moodplayer.ui.library_view import BUCKETS as BUCKETS_COLUMN
 from moodplayer.ui.library_view import LibraryView, prepare_rows
 from moodplayer.ui.mood_panel import EmotionBars, MoodTimeline, OverrideBar
 from moodplayer.ui.now_playing import QueueRow, QueueView, format_time
-from moodplayer.ui.tasks import run_in_background
+from moodplayer.ui.tasks import run_in_background, wait_for_background
 from moodplayer.ui.theme import apply_theme
 from moodplayer.ui.workers import display_frame
 
@@ -305,6 +305,12 @@ def test_cover_from_mp4_and_asf_tags(tmp_path, name):
     assert _centre(covers.cover_image(song, 24)) == QColor("#0000ff")
 
 
+def _is_deleted(obj) -> bool:
+    import shiboken6
+
+    return not shiboken6.isValid(obj)
+
+
 def test_background_results_errors_and_progress_come_back_on_the_gui_thread(qtbot):
     gui = threading.get_ident()
     seen = []
@@ -313,14 +319,25 @@ def test_background_results_errors_and_progress_come_back_on_the_gui_thread(qtbo
         report(threading.get_ident() != gui)
         return 7
 
-    job = run_in_background(work, lambda value: seen.append(("done", value, threading.get_ident() == gui)),
-                            on_progress=lambda off_thread: seen.append(("progress", off_thread)))
+    job = run_in_background(
+        work, lambda value: seen.append(("done", value, threading.get_ident() == gui)),
+        on_progress=lambda off_thread: seen.append(("progress", off_thread, threading.get_ident() == gui)))
     qtbot.waitUntil(lambda: any(s[0] == "done" for s in seen))
-    assert seen == [("progress", True), ("done", 7, True)] and job is not None
+    assert seen == [("progress", True, True), ("done", 7, True)] and job is not None
     errors = []
     run_in_background(lambda: 1 / 0, on_error=errors.append)
     qtbot.waitUntil(lambda: bool(errors))
     assert isinstance(errors[0], ZeroDivisionError)
+    from PySide6.QtWidgets import QWidget
+
+    gone, late, release = QWidget(), [], threading.Event()
+    run_in_background(lambda: release.wait(5) and 1, late.append, context=gone)
+    gone.deleteLater()
+    qtbot.waitUntil(lambda: _is_deleted(gone))
+    release.set()
+    assert wait_for_background(5000)
+    qtbot.wait(50)
+    assert late == []  # its widget was deleted first: nothing delivered, nothing raised
 
 
 def test_settings_dialog_edits_a_copy(qtbot):

@@ -22,24 +22,38 @@ _running: set[Job] = set()
 
 
 class Job(QObject):
-    """Carries one task's result from the pool back to the GUI thread."""
+    """Carries one task's progress and result from the pool back to the GUI thread.
 
-    progress = Signal(object)
+    Lives, unparented, until its result is delivered, so the pool thread never
+    emits on a deleted object; when its context goes first it delivers nothing.
+    """
+
+    _progress = Signal(object)
     _finished = Signal(bool, object)
 
     def __init__(self, on_done, on_error, on_progress):
         super().__init__()  # created in the GUI thread, so its slots run there
-        self._on_done, self._on_error = on_done, on_error
-        if on_progress is not None:
-            self.progress.connect(on_progress)
+        self._on_done, self._on_error, self._on_progress = on_done, on_error, on_progress
+        self._cancelled = False
+        self._progress.connect(self._show_progress)
         self._finished.connect(self._deliver)
 
     def report(self, value: Any) -> None:
         """Thread-safe: call from the task to send progress to the GUI thread."""
-        self.progress.emit(value)
+        self._progress.emit(value)
+
+    def cancel(self) -> None:
+        """GUI thread: deliver nothing more (the widget that wanted it is gone)."""
+        self._cancelled = True
+
+    def _show_progress(self, value: Any) -> None:
+        if not self._cancelled and self._on_progress is not None:
+            self._on_progress(value)
 
     def _deliver(self, ok: bool, value: Any) -> None:
         _running.discard(self)
+        if self._cancelled:
+            return
         callback = self._on_done if ok else self._on_error
         if callback is not None:
             callback(value)
@@ -68,14 +82,13 @@ def run_in_background(task: Callable[..., Any], on_done: Callable[[Any], None] |
                       context: QObject | None = None) -> Job:
     """Run `task()` on the pool; with `on_progress`, run `task(job.report)` instead.
 
-    With a `context` (usually the widget that shows the result) the callbacks are
-    dropped when the context is deleted first.
+    With a `context` (usually the widget that shows the result) nothing is
+    delivered once the context has been deleted.
     """
     job = Job(on_done, on_error, on_progress)
     _running.add(job)
     if context is not None:
-        job.setParent(context)
-        job.destroyed.connect(lambda *_: _running.discard(job))
+        context.destroyed.connect(job.cancel)
     call = (lambda: task(job.report)) if on_progress is not None else task
     _pool.start(_Runnable(job, call))
     return job
