@@ -11,6 +11,7 @@ picks a random one). Released under CC0 1.0 by the MoodPlayer project.
 from __future__ import annotations
 
 import argparse
+import struct
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -307,7 +308,7 @@ def render(number: int, track: Track, out: Path) -> Path:
     audio = STYLES[track.style](track, rng)
     path = out / file_name(number, track)
     sf.write(path, audio, SR, format="OGG", subtype="VORBIS", compression_level=0.55)
-    _fix_serial(path)
+    _fix_headers(path, len(audio) / SR)
     tags = OggVorbis(path)
     tags.update({"title": track.title, "artist": ARTIST, "album": ALBUM, "albumartist": ARTIST,
                  "tracknumber": str(number), "date": "2025", "genre": track.genre, "bpm": f"{track.bpm:g}",
@@ -318,8 +319,14 @@ def render(number: int, track: Track, out: Path) -> Path:
     return path
 
 
-def _fix_serial(path: Path) -> None:
-    """Give the Ogg stream a fixed serial number, so the same script makes the same bytes."""
+def _fix_headers(path: Path, seconds: float) -> None:
+    """Give the Ogg stream a fixed serial number, so the same script makes the same bytes,
+    and a nominal bitrate equal to the file's real average.
+
+    libVLC seeks in Ogg Vorbis by the header's nominal bitrate; libsndfile writes the
+    encoder's target (47.5 kbit/s), while quiet tracks come out near 24 kbit/s, so a
+    seek to 10 s landed at 19 s.
+    """
     pages = []
     with open(path, "rb") as handle:
         while True:
@@ -329,6 +336,10 @@ def _fix_serial(path: Path) -> None:
                 break
             page.serial = OGG_SERIAL
             pages.append(page)
+    identification = bytearray(pages[0].packets[0])  # 0x01 "vorbis" version channels rate max NOMINAL min
+    average = round(path.stat().st_size * 8 / seconds)
+    identification[20:24] = struct.pack("<i", average)
+    pages[0].packets[0] = bytes(identification)
     path.write_bytes(b"".join(page.write() for page in pages))
 
 
