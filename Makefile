@@ -4,23 +4,25 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: run test lint system-deps clean-venv demo-library
+.PHONY: run test lint clean-venv demo-library
 
-run: system-deps $(VENV)/.installed-run
+# System packages first: python3-venv may be among them.
+run:
+	@PYTHON=$(PYTHON) bash packaging/install-system-deps.sh run
+	@$(MAKE) --no-print-directory $(VENV)/.installed-run
 	$(BIN)/moodplayer $(ARGS)
 
-test: system-deps $(VENV)/.installed-test
+test:
+	@PYTHON=$(PYTHON) bash packaging/install-system-deps.sh test
+	@$(MAKE) --no-print-directory $(VENV)/.installed-test
 	$(BIN)/ruff check moodplayer tests packaging
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check moodplayer tests packaging
 
-system-deps:
-	@bash packaging/install-system-deps.sh
-
 $(VENV)/bin/python:
-	$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtualenv: install python3-venv (sudo apt-get install python3-venv)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
 $(VENV)/.installed-run: pyproject.toml | $(VENV)/bin/python

@@ -2,10 +2,18 @@
 # Installs the system libraries MoodPlayer needs and pip cannot provide:
 # libVLC (playback) and the few shared libraries Qt's wheels expect.
 # Debian/Ubuntu only; elsewhere it says what to install and carries on.
+#   install-system-deps.sh test   what the headless tests need (Qt offscreen)
+#   install-system-deps.sh run    that, plus what Qt's X11 (xcb) window needs
 set -euo pipefail
 
 packages=(libvlc5 vlc-plugin-base libvlc-bin libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
+if [ "${1:-run}" = run ]; then
+    packages+=(libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
+               libxcb-render-util0 libxcb-xkb1 libxcb-shape0 libxcb-randr0)
+fi
 if [ "${WITH_XVFB:-0}" = 1 ]; then packages+=(xvfb xauth); fi
+# Debian's python3 comes without venv/ensurepip until python3-venv is installed.
+if ! "${PYTHON:-python3}" -c "import ensurepip, venv" >/dev/null 2>&1; then packages+=(python3-venv); fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "moodplayer: not a Debian/Ubuntu system; install VLC (libVLC) with your package manager." >&2
