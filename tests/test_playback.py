@@ -378,3 +378,17 @@ def test_python_vlc_missing_is_a_clear_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "vlc", None)
     with pytest.raises(PlaybackUnavailable, match="install VLC"):
         load_vlc()
+
+
+def test_the_dj_plays_only_from_the_chosen_music_folder(player, store, tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    for folder in (old, new):
+        folder.mkdir()
+        for i in range(3):
+            write_track(folder, f"{folder.name} {i}", 3.0, "Dance")
+        scan(store, folder)
+    dj = MoodDJ(player, store, Settings(music_dir=str(new)))
+    dj.on_mood("happy")
+    queued = [item.track.path for item in dj.last_queue.items]
+    assert len(queued) == 3
+    assert all(path.startswith(str(new)) for path in queued)

@@ -34,7 +34,9 @@ class MoodDJ:
                  clock: Callable[[], float] = time.monotonic):
         self.player, self.store, self.settings = player, store, settings
         self.queue_size = queue_size
-        self.folder = folder  # play only from under this folder, when given
+        # Play only from under this folder (default: the user's music folder in settings), so
+        # tracks of a folder the user has since left do not come back.
+        self.folder = folder
         self.mood: str | None = None  # the tracker's last confirmed mood
         self.override: str | None = None  # the user's pick; None = Auto
         self.unplayable: list[tuple[QueueItem, str]] = []
@@ -170,7 +172,7 @@ class MoodDJ:
 
     def _build(self, label: str) -> Queue:
         self.last_queue = build_queue(self.store, label, self.settings, self.queue_size, rng=self._rng,
-                                      folder=self.folder)
+                                      folder=self.folder or self.settings.music_dir or None)
         return self.last_queue
 
     def _record(self, track_id: int, event: str) -> None:

@@ -140,7 +140,8 @@ class PlaybackSession(QObject):
         self._changed()
 
     def _preview_for(self, label: str) -> None:
-        self._preview = build_queue(self.store, label, self.settings, rng=self._rng)
+        self._preview = build_queue(self.store, label, self.settings, rng=self._rng,
+                                    folder=self.settings.music_dir or None)
 
     # -- transport --------------------------------------------------------------------------------
     def toggle(self) -> None:
