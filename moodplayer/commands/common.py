@@ -18,3 +18,27 @@ def emit(payload: dict, as_json: bool, text: str) -> None:
 def fail(message: str, code: int = 1) -> int:
     print(f"moodplayer: {message}", file=sys.stderr)
     return code
+
+
+def open_store(db_path: str | None):
+    """The library database (--db PATH, else the app's own), or None after saying why not."""
+    import sqlite3
+
+    from moodplayer.library.store import Store, StoreError
+
+    try:
+        return Store(db_path) if db_path else Store.open_default()
+    except (OSError, sqlite3.Error, StoreError) as exc:
+        fail(f"cannot open the library database: {exc}")
+        return None
+
+
+def scan_folder(store, folder):
+    """scan() with a clear message for a folder that cannot be read; None then."""
+    from moodplayer.library.scanner import scan
+
+    try:
+        return scan(store, folder)
+    except OSError as exc:
+        fail(f"cannot scan {folder}: {exc.strerror or exc}")
+        return None

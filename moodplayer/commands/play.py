@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
 
-from moodplayer.commands.common import emit, fail
+from moodplayer.commands.common import emit, fail, open_store, scan_folder
 from moodplayer.emotions import LABELS
 
 SAMPLE_SECONDS = 0.05
@@ -25,8 +24,6 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from moodplayer.config import DEMO_LIBRARY, Settings
-    from moodplayer.library.scanner import scan
-    from moodplayer.library.store import Store, StoreError
     from moodplayer.playback import PlaybackUnavailable, Player
 
     settings = Settings.load()
@@ -37,15 +34,13 @@ def run(args) -> int:
     except PlaybackUnavailable as exc:
         return fail(str(exc))
     try:
-        try:
-            store = Store(args.db) if args.db else Store.open_default()
-        except (OSError, sqlite3.Error, StoreError) as exc:
-            return fail(f"cannot open the library database: {exc}")
+        store = open_store(args.db)
+        if store is None:
+            return 1
         with store:
-            try:
-                scanned = scan(store, folder)
-            except OSError as exc:
-                return fail(f"cannot scan {folder}: {exc.strerror or exc}")
+            scanned = scan_folder(store, folder)
+            if scanned is None:
+                return 1
             return _play(player, store, settings, args, folder, scanned)
     finally:
         player.close()

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 
-from moodplayer.commands.common import emit, fail
+from moodplayer.commands.common import emit, open_store, scan_folder
 
 
 def add_arguments(parser) -> None:
@@ -18,18 +17,14 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from moodplayer.library.features import analyse_library
-    from moodplayer.library.scanner import scan
-    from moodplayer.library.store import Store, StoreError
 
-    try:
-        store = Store(args.db) if args.db else Store.open_default()
-    except (OSError, sqlite3.Error, StoreError) as exc:
-        return fail(f"cannot open the library database: {exc}")
+    store = open_store(args.db)
+    if store is None:
+        return 1
     with store:
-        try:
-            result = scan(store, args.folder)
-        except OSError as exc:
-            return fail(f"cannot scan {args.folder}: {exc.strerror or exc}")
+        result = scan_folder(store, args.folder)
+        if result is None:
+            return 1
         if not args.no_features:
             result.seconds += analyse_library(store, args.folder).seconds
             counts = store.bucket_counts_under(args.folder)
