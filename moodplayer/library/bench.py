@@ -10,6 +10,7 @@ import io
 import os
 import tempfile
 import time
+import tracemalloc
 import wave
 from pathlib import Path
 
@@ -37,6 +38,8 @@ def scan_benchmark(n_files: int = 2000, workdir: str | os.PathLike | None = None
         with Store(tmp / "bench.sqlite3") as store:
             cold = scan(store, music)
             unchanged = scan(store, music)
+        with Store(tmp / "memory.sqlite3") as store:  # traced apart: tracing slows the timed scan
+            small_peak = _peak_mb(lambda: scan(store, music))
         result = {
             "files": n_files,
             "bare_mutagen_s": round(bare, 4),
@@ -45,6 +48,7 @@ def scan_benchmark(n_files: int = 2000, workdir: str | os.PathLike | None = None
             "files_per_s": round(n_files / cold.seconds, 1) if cold.seconds else None,
             "unchanged_rescan_s": round(unchanged.seconds, 4),
             "cold_errors": len(cold.errors),
+            "cold_scan_peak_mb": small_peak,
         }
         if rescan_files:
             result.update(_big_rescan(tmp, music, n_files, rescan_files))
@@ -53,11 +57,24 @@ def scan_benchmark(n_files: int = 2000, workdir: str | os.PathLike | None = None
 
 def _big_rescan(tmp: Path, music: Path, have: int, n_files: int) -> dict:
     make_tagged_files(music, n_files, start=have)
+    with Store(tmp / "memory.sqlite3") as store:
+        big_peak = _peak_mb(lambda: scan(store, music))
     with Store(tmp / "bench.sqlite3") as store:
         scan(store, music)
         rescan = scan(store, music)
     return {"rescan_files": max(n_files, have), "unchanged_rescan_big_s": round(rescan.seconds, 4),
-            "rescan_read": rescan.read}
+            "rescan_read": rescan.read, "big_scan_peak_mb": big_peak}
+
+
+def _peak_mb(work) -> float:
+    """Peak Python heap (tracemalloc) while `work` runs, in MB: flat with library size means
+    the scan streams instead of holding every file's tags."""
+    tracemalloc.start()
+    try:
+        work()
+        return round(tracemalloc.get_traced_memory()[1] / 1e6, 2)
+    finally:
+        tracemalloc.stop()
 
 
 def _bare_loop(paths: list[str]) -> float:
