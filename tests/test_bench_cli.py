@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from moodplayer.cli import main
@@ -11,7 +10,7 @@ from moodplayer.commands import bench
 
 DATA = Path(__file__).parent / "data"
 KEYS = ("detect_ms_p50", "detect_ms_p95", "classify_ms_p50", "classify_ms_p95",
-        "frame_ms_p50", "frame_ms_p95", "fps_sustained")
+        "frame_ms_p50", "frame_ms_p95", "fps_sustained", "gui_frame_ms_p50", "gui_frame_ms_p95")
 
 
 def test_bench_json_has_the_contract_keys(capsys):
@@ -19,7 +18,7 @@ def test_bench_json_has_the_contract_keys(capsys):
     payload = json.loads(capsys.readouterr().out)
     for key in KEYS:
         assert isinstance(payload[key], float) and payload[key] > 0, key
-    for name in ("detect", "classify", "frame"):
+    for name in ("detect", "classify", "frame", "gui_frame"):
         assert payload[f"{name}_ms_p95"] >= payload[f"{name}_ms_p50"]
     assert payload["frame_ms_p50"] >= payload["detect_ms_p50"]
     assert payload["frames"] == 30 and payload["frames_with_face"] == 30
@@ -46,6 +45,24 @@ def test_missing_video_is_a_clear_error(capsys, tmp_path):
     assert "no face video" in capsys.readouterr().err
 
 
-def test_library_part_says_when_the_module_is_missing(monkeypatch):
-    monkeypatch.setitem(sys.modules, "moodplayer.library.bench", None)  # import fails as if absent
-    assert bench.library_benchmark() == "not available"
+def test_gui_benchmark_paints_every_frame(qtbot):
+    from moodplayer.vision.pipeline import VisionPipeline
+    from moodplayer.vision.sources import CaptureSource
+
+    source = CaptureSource(DATA / "astronaut.mp4", pace=False)
+    source.open()
+    pipeline = VisionPipeline()
+    results = [pipeline.process(source.read(), i / 10) for i in range(5)]
+    source.close()
+    times = bench.gui_benchmark(results)
+    assert len(times) == 5 and all(t > 0 for t in times)
+
+
+def test_library_failure_does_not_hide_the_vision_numbers(monkeypatch):
+    import moodplayer.library.bench as library_bench
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(library_bench, "scan_benchmark", broken)
+    assert bench.library_benchmark() == {"error": "OSError: disk full"}
