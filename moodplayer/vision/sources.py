@@ -96,7 +96,9 @@ class CaptureSource(FrameSource):
 
     def open(self) -> None:
         self.close()
-        cap = cv2.VideoCapture(self.target)
+        # One decoding thread: the vision worker keeps to one core (files decode on FFmpeg,
+        # which would otherwise start a thread per core).
+        cap = cv2.VideoCapture(self.target, cv2.CAP_ANY, [cv2.CAP_PROP_N_THREADS, 1])
         if not cap.isOpened():
             cap.release()
             raise SourceUnavailable(f"no camera at index {self.target}" if self.is_camera
