@@ -111,6 +111,15 @@ def test_missing_tracks_are_kept_but_hidden(store):
     assert [t.id for t in store.tracks("calm", include_missing=True)] == [track_id]
 
 
+def test_tracks_under_a_folder(store):
+    inside = add(store, "/music/new/a.mp3", {"calm": "BPM 70 → calm"})
+    add(store, "/music/new-old/b.mp3", {"calm": "BPM 70 → calm"})  # a sibling sharing the prefix
+    add(store, "/music/old/c.mp3")
+    assert [t.id for t in store.tracks(folder="/music/new")] == [inside]
+    assert [t.id for t in store.tracks("calm", folder="/music/new/")] == [inside]
+    assert len(store.tracks(folder="/music")) == 3
+
+
 def test_a_corrupt_database_is_kept_aside_and_a_fresh_one_made(tmp_path, caplog):
     path = tmp_path / "library.sqlite3"
     junk = b"this is not a database" * 200

@@ -460,3 +460,21 @@ def test_transport_drives_vlc(qtbot, open_window, library):
     qtbot.waitUntil(lambda: transport.elapsed.text() in ("0:10", "0:11", "0:12"), timeout=2000)
     transport.volume.setValue(35)
     assert window.session.player.volume == 35 and window.settings.volume == 35
+
+
+def test_choosing_another_folder_shows_and_plays_only_that_one(qtbot, open_window, library, tmp_path,
+                                                                monkeypatch):
+    window = open_window(Settings(welcomed=True, camera_enabled=False, music_dir=str(library)))
+    wait_for_scan(qtbot, window)
+    qtbot.waitUntil(lambda: window.library_view.model.rowCount() == 14)
+    other = tmp_path / "Other Music"
+    other.mkdir()
+    for name in ("01 - Sunrise Run.ogg", "04 - Slow Rain.ogg"):
+        shutil.copy(library / name, other / name)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(other))
+    window.act_choose.trigger()
+    wait_for_scan(qtbot, window)
+    qtbot.waitUntil(lambda: window.library_view.model.rowCount() == 2)
+    window.session.set_override(Emotion.SAD)
+    queued = [window.queue_view.item(i).text() for i in range(window.queue_view.count())]
+    assert queued and all("Slow Rain" in text or "Sunrise Run" in text for text in queued)

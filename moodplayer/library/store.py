@@ -300,10 +300,15 @@ class Store:
 
     # --- reading tracks --------------------------------------------------------------------------
 
-    def tracks(self, bucket: str | None = None, include_missing: bool = False) -> list[Track]:
+    def tracks(self, bucket: str | None = None, include_missing: bool = False,
+               folder: str | os.PathLike | None = None) -> list[Track]:
+        """Tracks (in `bucket`, under `folder` when given), present ones unless include_missing."""
         where, params = [], []
         if not include_missing:
             where.append("t.missing = 0")
+        if folder is not None:
+            where.append("t.path >= ? AND t.path < ?")
+            params += list(_prefix_range(folder))
         if bucket is not None:
             _check_bucket(bucket)
             where.append("""(t.id IN (SELECT track_id FROM bucket_overrides WHERE bucket = ? AND included = 1)

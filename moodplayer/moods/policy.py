@@ -91,9 +91,7 @@ class _Picker:
     def __init__(self, store: Store, label: str, now: float, rng: random.Random,
                  folder: str | os.PathLike | None):
         self.label, self.now, self.rng = label, now, rng
-        inside = os.path.join(os.path.abspath(folder), "") if folder is not None else ""
-        self.tracks = [t for t in store.tracks()
-                       if not t.unplayable and not t.missing and t.path.startswith(inside)]
+        self.tracks = [t for t in store.tracks(folder=folder) if not t.unplayable]
         self.weights = store.emotion_weights(label)
 
     def in_bucket(self, bucket: str) -> list[Track]:

@@ -542,7 +542,8 @@ class MainWindow(QMainWindow):
             if wanted == self._library_reads:
                 self.library_view.set_rows(rows)
 
-        run_in_background(lambda: prepare_rows(self.store.tracks()), show, context=self,
+        folder = self.settings.music_dir or None  # the folder the user plays from, not every one ever scanned
+        run_in_background(lambda: prepare_rows(self.store.tracks(folder=folder)), show, context=self,
                           on_error=lambda exc: self.statusBar().showMessage(f"Library not readable: {exc}"))
         self.library_view.set_error_count(len(self.store.scan_errors()))
 
