@@ -34,41 +34,41 @@ def main(argv=None) -> int:
     from moodplayer.training.export import export_int8
     from moodplayer.training.model import build_model
     from moodplayer.training.train import TrainConfig, train, training_targets
-    from moodplayer.vision.fer_data import load_split
+    from moodplayer.vision.fer_data import load_splits
 
     cfg = TrainConfig(args.fer2013, args.ferplus, args.checkpoints, epochs=args.epochs,
                       batch_size=args.batch_size, learning_rate=args.lr, bf16=False)
+    rows = load_splits(cfg.fer2013, ("Training", "PublicTest"), cfg.ferplus)
+    train_rows, val_rows = rows["Training"], rows["PublicTest"]
     if args.export_only:
         model = build_model()
         model.load_weights(str(cfg.checkpoints / "best.weights.h5"))
     else:
-        model = train(cfg)
+        model = train(cfg, train_rows, val_rows)
     model.save_weights(str(cfg.checkpoints / "final.weights.h5"))
-    train_rows = load_split(cfg.fer2013, "Training", cfg.ferplus)
-    images, _ = training_targets(train_rows, load_split(cfg.fer2013, "PublicTest", cfg.ferplus))
+    images, _ = training_targets(train_rows, val_rows)
     path = export_int8(model, images, args.out / "emotion_int8.tflite")
     logging.info("wrote %s (%d bytes)", path, path.stat().st_size)
     plot_history(cfg.checkpoints / "history.csv", args.out / "training_curves.png")
-    report = compare_float_int8(model, path, cfg.fer2013, cfg.ferplus)
+    report = compare_float_int8(model, path, val_rows, ferplus=cfg.ferplus is not None)
     logging.info("PublicTest FER+ majority accuracy: float %.4f, int8 %.4f",
                  report["float"], report["int8"])
     return 0
 
 
-def compare_float_int8(model, tflite_path: Path, fer2013: Path, ferplus: Path | None) -> dict:
+def compare_float_int8(model, tflite_path: Path, rows, ferplus: bool) -> dict:
     """PublicTest accuracy of the float Keras model and of the exported int8 file
-    (through the app's own classifier), on FER+ majority labels when given."""
+    (through the app's own classifier), on FER+ majority labels when there are votes."""
     import numpy as np
 
-    from moodplayer.vision.evaluation import evaluate
-    from moodplayer.vision.fer_data import load_split
+    from moodplayer.vision.classifier import EmotionClassifier
+    from moodplayer.vision.evaluation import evaluate_rows
 
-    rows = load_split(fer2013, "PublicTest", ferplus)
-    truth = rows.labels if ferplus is None else rows.ferplus_majority()
+    truth = rows.ferplus_majority() if ferplus else rows.labels
     keep = truth >= 0
     probs = model.predict(rows.images[keep][..., None].astype("float32"), batch_size=256, verbose=0)
     float_acc = float((np.argmax(probs, axis=1) == truth[keep]).mean())
-    int8 = evaluate(tflite_path, fer2013, "PublicTest", ferplus)
+    int8 = evaluate_rows(EmotionClassifier(tflite_path), rows, "PublicTest")
     return {"float": float_acc, "int8": int8["ferplus" if ferplus else "fer2013"]["accuracy"]}
 
 

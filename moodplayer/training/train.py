@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from moodplayer.vision.fer_data import FerRows, load_split
+from moodplayer.vision.fer_data import FerRows
 
 log = logging.getLogger(__name__)
 
@@ -108,11 +108,9 @@ def _augment_fn(tf):
     return augment
 
 
-def make_datasets(cfg: TrainConfig):
+def make_datasets(cfg: TrainConfig, train_rows: FerRows, val_rows: FerRows):
     import tensorflow as tf
 
-    train_rows = load_split(cfg.fer2013, "Training", cfg.ferplus)
-    val_rows = load_split(cfg.fer2013, "PublicTest", cfg.ferplus)
     x_train, y_train = training_targets(train_rows, val_rows)
     x_val, y_val = validation_targets(val_rows)
     sample_w = y_train @ class_weights(y_train, cfg.class_weight_power)
@@ -126,7 +124,7 @@ def make_datasets(cfg: TrainConfig):
     )
     val_ds = tf.data.Dataset.from_tensor_slices(
         (x_val[..., None].astype(np.float32), y_val)).batch(512)
-    return train_ds, val_ds, len(x_train), x_train
+    return train_ds, val_ds, len(x_train)
 
 
 def _schedule(keras, cfg: TrainConfig, steps_per_epoch: int):
@@ -137,8 +135,8 @@ def _schedule(keras, cfg: TrainConfig, steps_per_epoch: int):
         alpha=0.01, warmup_target=cfg.learning_rate, warmup_steps=warmup)
 
 
-def train(cfg: TrainConfig):
-    """Train (or resume) and return the best model by PublicTest FER+ accuracy."""
+def train(cfg: TrainConfig, train_rows: FerRows, val_rows: FerRows):
+    """Train (or resume) on Training rows and return the best model by PublicTest FER+ accuracy."""
     import keras
 
     from moodplayer.training.model import build_model
@@ -147,7 +145,7 @@ def train(cfg: TrainConfig):
     if cfg.bf16:
         keras.mixed_precision.set_global_policy("mixed_bfloat16")
     cfg.checkpoints.mkdir(parents=True, exist_ok=True)
-    train_ds, val_ds, n_train, _ = make_datasets(cfg)
+    train_ds, val_ds, n_train = make_datasets(cfg, train_rows, val_rows)
     steps = n_train // cfg.batch_size
     model = build_model()
     model.compile(

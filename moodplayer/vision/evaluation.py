@@ -9,7 +9,7 @@ import numpy as np
 
 from moodplayer.emotions import LABELS
 from moodplayer.vision.classifier import EmotionClassifier
-from moodplayer.vision.fer_data import load_split
+from moodplayer.vision.fer_data import FerRows, load_split
 
 
 def predict_all(classifier: EmotionClassifier, images: np.ndarray) -> np.ndarray:
@@ -47,7 +47,11 @@ def scores(truth: np.ndarray, predicted: np.ndarray) -> dict:
 def evaluate(model_path: str | Path | None, fer2013: str | Path, split: str,
              ferplus: str | Path | None = None) -> dict:
     rows = load_split(fer2013, split, ferplus)
-    classifier = EmotionClassifier(model_path)
+    return evaluate_rows(EmotionClassifier(model_path), rows, split)
+
+
+def evaluate_rows(classifier: EmotionClassifier, rows: FerRows, split: str) -> dict:
+    """The report for rows already read: FER2013 labels, and FER+ majority when votes are there."""
     predicted = predict_all(classifier, rows.images)
     report = {"model": str(classifier.model_path), "split": split,
               "fer2013": scores(rows.labels, predicted)}

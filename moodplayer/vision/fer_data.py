@@ -90,8 +90,14 @@ def read_ferplus(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
 
 def load_split(fer2013: str | Path, split: str, ferplus: str | Path | None = None) -> FerRows:
     """Rows of one split; FER+ votes aligned row by row when given."""
-    if split not in SPLITS:
-        raise ValueError(f"unknown split {split!r}; choose one of {', '.join(SPLITS)}")
+    return load_splits(fer2013, (split,), ferplus)[split]
+
+
+def load_splits(fer2013: str | Path, splits, ferplus: str | Path | None = None) -> dict[str, FerRows]:
+    """Rows of each split, reading the files once; FER+ votes aligned row by row when given."""
+    for split in splits:
+        if split not in SPLITS:
+            raise ValueError(f"unknown split {split!r}; choose one of {', '.join(SPLITS)}")
     images, labels, usage = read_fer2013(fer2013)
     votes = None
     if ferplus is not None:
@@ -103,7 +109,10 @@ def load_split(fer2013: str | Path, split: str, ferplus: str | Path | None = Non
             )
         if not np.array_equal(plus_usage, usage):
             raise ValueError("FER+ and FER2013 files disagree on the Usage column")
-    keep = usage == split
-    if not keep.any():
-        raise ValueError(f"{fer2013}: no rows with Usage={split}")
-    return FerRows(images[keep], labels[keep], None if votes is None else votes[keep])
+    found = {}
+    for split in splits:
+        keep = usage == split
+        if not keep.any():
+            raise ValueError(f"{fer2013}: no rows with Usage={split}")
+        found[split] = FerRows(images[keep], labels[keep], None if votes is None else votes[keep])
+    return found
