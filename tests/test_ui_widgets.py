@@ -338,6 +338,15 @@ def test_background_results_errors_and_progress_come_back_on_the_gui_thread(qtbo
     assert wait_for_background(5000)
     qtbot.wait(50)
     assert late == []  # its widget was deleted first: nothing delivered, nothing raised
+    from PySide6.QtCore import QObject
+
+    dropped, release = QObject(), threading.Event()
+    run_in_background(lambda: release.wait(5) and 2, late.append, context=dropped)
+    del dropped  # Python owned it: collected, so it is gone for Qt too
+    release.set()
+    assert wait_for_background(5000)
+    qtbot.wait(50)
+    assert late == []
 
 
 def test_settings_dialog_edits_a_copy(qtbot):

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import traceback
+import weakref
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
@@ -31,10 +33,13 @@ class Job(QObject):
     _progress = Signal(object)
     _finished = Signal(bool, object)
 
-    def __init__(self, on_done, on_error, on_progress):
+    def __init__(self, on_done, on_error, on_progress, context: QObject | None = None):
         super().__init__()  # created in the GUI thread, so its slots run there
         self._on_done, self._on_error, self._on_progress = on_done, on_error, on_progress
         self._cancelled = False
+        # A weak reference, checked at delivery; not a slot on context.destroyed: PySide
+        # can crash (SIGBUS) calling Python from a Python-defined QObject's destructor.
+        self._context = weakref.ref(context) if context is not None else None
         self._progress.connect(self._show_progress)
         self._finished.connect(self._deliver)
 
@@ -46,13 +51,21 @@ class Job(QObject):
         """GUI thread: deliver nothing more (the widget that wanted it is gone)."""
         self._cancelled = True
 
+    def _wanted(self) -> bool:
+        if self._cancelled:
+            return False
+        if self._context is None:
+            return True
+        context = self._context()
+        return context is not None and shiboken6.isValid(context)
+
     def _show_progress(self, value: Any) -> None:
-        if not self._cancelled and self._on_progress is not None:
+        if self._on_progress is not None and self._wanted():
             self._on_progress(value)
 
     def _deliver(self, ok: bool, value: Any) -> None:
         _running.discard(self)
-        if self._cancelled:
+        if not self._wanted():
             return
         callback = self._on_done if ok else self._on_error
         if callback is not None:
@@ -85,10 +98,8 @@ def run_in_background(task: Callable[..., Any], on_done: Callable[[Any], None] |
     With a `context` (usually the widget that shows the result) nothing is
     delivered once the context has been deleted.
     """
-    job = Job(on_done, on_error, on_progress)
+    job = Job(on_done, on_error, on_progress, context)
     _running.add(job)
-    if context is not None:
-        context.destroyed.connect(job.cancel)
     call = (lambda: task(job.report)) if on_progress is not None else task
     _pool.start(_Runnable(job, call))
     return job
