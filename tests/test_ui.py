@@ -213,12 +213,20 @@ def test_no_vlc_shows_install_command_and_the_rest_works(qtbot, open_window, lib
     qtbot.waitUntil(lambda: window.library_view.model.rowCount() == 14)
 
 
-def test_quit_while_scanning_and_watching_is_clean(qtbot, open_window, tmp_path):
-    big = tmp_path / "big"
+def big_folder(tmp_path, count: int = 3000) -> Path:
+    """`count` tracks at no disk cost: hard links to copies of the demo tracks made in tmp_path
+    (a hard link cannot cross from the checkout's filesystem to the temp one)."""
+    source, big = tmp_path / "source", tmp_path / "big"
+    shutil.copytree(DEMO_LIBRARY, source)
     big.mkdir()
-    tracks = sorted(DEMO_LIBRARY.glob("*.ogg"))
-    for n in range(3000):  # hard links: a big folder at no disk cost
+    tracks = sorted(source.glob("*.ogg"))
+    for n in range(count):
         os.link(tracks[n % len(tracks)], big / f"{n:04d}.ogg")
+    return big
+
+
+def test_quit_while_scanning_and_watching_is_clean(qtbot, open_window, tmp_path):
+    big = big_folder(tmp_path)
     window = open_window(music_dir=str(big), video=str(DATA / "astronaut.mp4"))
     thread = window.vision.thread
     qtbot.waitUntil(lambda: bool(window.camera_view.drawn_labels), timeout=10000)
@@ -366,11 +374,7 @@ def test_usable_at_1024_by_700(qtbot, open_window, library):
 
 
 def test_cancel_a_scan_keeps_what_was_read(qtbot, open_window, tmp_path):
-    big = tmp_path / "big"
-    big.mkdir()
-    tracks = sorted(DEMO_LIBRARY.glob("*.ogg"))
-    for n in range(3000):
-        os.link(tracks[n % len(tracks)], big / f"{n:04d}.ogg")
+    big = big_folder(tmp_path)
     window = open_window(music_dir=str(big), no_camera=True)
     window.tabs.setCurrentWidget(window.library_view)
     qtbot.waitUntil(lambda: window.library_view.progress.value() > 0, timeout=10000)
