@@ -246,6 +246,22 @@ def mood_library(music, store, seconds=3.0):
     return scanned(store, music)
 
 
+def test_a_queue_built_elsewhere_is_used_when_it_is_for_that_mood(player, store, music):
+    mood_library(music, store)
+    dj = MoodDJ(player, store, Settings(switch_mode="after_track"))
+    assert dj.wants_queue("happy")
+    ahead = dj.make_queue("happy")
+    assert dj.last_queue is None and player.queue is None  # making one touches nothing
+    dj.on_mood("happy", ahead)
+    assert player.queue is ahead and dj.last_queue is ahead
+    assert not dj.wants_queue("happy")
+    dj.on_mood("sad", dj.make_queue("angry"))  # built for another mood: not used
+    assert dj.pending_emotion == "sad" and player.next_queue.emotion == "sad"
+    assert not dj.wants_queue("sad")
+    dj.set_override("happy")
+    assert not dj.wants_queue("fear")  # the user's pick holds: camera moods build nothing
+
+
 def test_mood_change_waits_for_the_track_to_end(player, store, music):
     mood_library(music, store)
     dj = MoodDJ(player, store, Settings(switch_mode="after_track"))

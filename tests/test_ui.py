@@ -146,6 +146,26 @@ def test_smiling_face_on_video_shows_happy_and_queues_upbeat(qtbot, open_window,
     assert window.session.dj.pending_emotion == "happy" or window.session.dj.playing_emotion == "happy"
 
 
+def test_camera_moods_build_their_queue_off_the_gui_thread_and_only_the_latest_counts(
+        qtbot, open_window, library):
+    window = open_window(music_dir=str(library), no_camera=True)
+    wait_for_scan(qtbot, window)
+    session = window.session
+    qtbot.waitUntil(lambda: session.dj.playing_emotion == "neutral", timeout=5000)
+    built = []
+    session.queue_changed.connect(lambda: built.append(session.dj.last_queue.emotion))
+    session.on_camera_mood(Emotion.HAPPY)
+    assert session.dj.mood == "neutral" and session.dj.pending_emotion is None  # not built here
+    session.on_camera_mood(Emotion.FEAR)  # before happy's queue came back
+    qtbot.waitUntil(lambda: session.dj.pending_emotion == "fear", timeout=5000)
+    qtbot.wait(200)  # happy's queue, built meanwhile, must not arrive late and win
+    assert session.dj.mood == "fear" and session.dj.pending_emotion == "fear"
+    assert "happy" not in built
+    assert all(r.startswith("fear → devotional") for r in queue_reasons(window))
+    session.on_camera_mood(Emotion.NEUTRAL)  # back to what plays: no build, the switch is off
+    assert session.dj.pending_emotion is None and session.dj.playing_emotion == "neutral"
+
+
 def test_starred_track_leads_the_neutral_queue(qtbot, open_window, library):
     window = open_window(Settings(welcomed=True, camera_enabled=False, switch_mode="now"),
                          music_dir=str(library))

@@ -64,11 +64,23 @@ class MoodDJ:
         queue = self._fade[1] if self._fade else self.player.next_queue
         return queue.emotion if queue else None
 
-    def on_mood(self, emotion: Emotion | str) -> None:
-        """A mood the tracker confirmed; followed unless the user chose an override."""
+    def on_mood(self, emotion: Emotion | str, queue: Queue | None = None) -> None:
+        """A mood the tracker confirmed; followed unless the user chose an override.
+        `queue`: one already built for it by `make_queue` (say, off the GUI thread)."""
         self.mood = emotion_label(emotion)
         if self.override is None:
-            self._follow(self.mood)
+            self._follow(self.mood, queue)
+
+    def wants_queue(self, emotion: Emotion | str) -> bool:
+        """Whether following `emotion` now would build a queue (neither playing nor pending)."""
+        label = emotion_label(emotion)
+        return self.override is None and label not in (self.playing_emotion, self.pending_emotion)
+
+    def make_queue(self, emotion: Emotion | str) -> Queue:
+        """The queue `on_mood` would build, touching nothing else: safe on another thread
+        while this one goes on, since the store guards itself."""
+        return build_queue(self.store, emotion_label(emotion), self.settings, self.queue_size,
+                           rng=self._rng, folder=self.folder or self.settings.music_dir or None)
 
     def set_override(self, emotion: Emotion | str | None) -> None:
         """The user's pick, which stops auto-following; None goes back to Auto (and to the
@@ -114,13 +126,16 @@ class MoodDJ:
 
     # --- inside ------------------------------------------------------------------------------------
 
-    def _follow(self, label: str) -> None:
+    def _follow(self, label: str, built: Queue | None = None) -> None:
         if label == self.playing_emotion:
             self._cancel_pending()
             return
         if label == self.pending_emotion:
             return
-        queue = self._build(label)
+        if built is not None and built.emotion == label:
+            queue = self.last_queue = built
+        else:
+            queue = self._build(label)
         if not queue:
             log.info("Nothing to play for %s: %s", label, queue.note)
             return
@@ -171,8 +186,7 @@ class MoodDJ:
             self.player.load(queue)
 
     def _build(self, label: str) -> Queue:
-        self.last_queue = build_queue(self.store, label, self.settings, self.queue_size, rng=self._rng,
-                                      folder=self.folder or self.settings.music_dir or None)
+        self.last_queue = self.make_queue(label)
         return self.last_queue
 
     def _record(self, track_id: int, event: str) -> None:

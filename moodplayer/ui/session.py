@@ -18,6 +18,7 @@ from moodplayer.library.buckets import BUCKETS
 from moodplayer.moods.policy import build_queue
 from moodplayer.moods.queue import Queue, QueueItem
 from moodplayer.playback import PAUSED, PLAYING, PlaybackUnavailable, Player
+from moodplayer.ui.tasks import run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ class PlaybackSession(QObject):
         self._preview: Queue | None = None  # without VLC: the queue that would play
         self._mood: str | None = None
         self._override: str | None = None
+        self._mood_requests = 0  # camera moods seen; a queue built for an older one is dropped
         self._vlc_event.connect(self._on_vlc_event)
         self._open_player()
         self._tick = QTimer(self, interval=TICK_MS, timeout=self._on_tick)
@@ -103,6 +105,10 @@ class PlaybackSession(QObject):
     def on_camera_mood(self, emotion: Emotion | None) -> None:
         if emotion is None:
             return  # no face for a while: the music carries on as it is
+        self._mood_requests += 1
+        if self.dj and self.dj.wants_queue(emotion):
+            self._build_in_background(emotion)
+            return
         if self.dj:
             self.dj.on_mood(emotion)
         else:
@@ -110,6 +116,21 @@ class PlaybackSession(QObject):
             if self._override is None:
                 self._preview_for(self._mood)
         self._changed()
+
+    def _build_in_background(self, emotion: Emotion) -> None:
+        """Reading a big library takes a while (0.1 s at 10,000 tracks): not on the GUI thread,
+        which keeps drawing the camera meanwhile. Only the latest camera mood is followed."""
+        dj, request = self.dj, self._mood_requests
+
+        def ready(queue: Queue) -> None:
+            if request == self._mood_requests and self.dj is dj:
+                dj.on_mood(emotion, queue)
+                self._changed()
+
+        def failed(exc: Exception) -> None:
+            log.warning("Could not build the %s queue: %s", emotion.label, exc)
+
+        run_in_background(lambda: dj.make_queue(emotion), ready, failed, context=self)
 
     def set_override(self, emotion: Emotion | None) -> None:
         if self.dj:
