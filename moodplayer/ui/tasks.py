@@ -36,7 +36,6 @@ class Job(QObject):
     def __init__(self, on_done, on_error, on_progress, context: QObject | None = None):
         super().__init__()  # created in the GUI thread, so its slots run there
         self._on_done, self._on_error, self._on_progress = on_done, on_error, on_progress
-        self._cancelled = False
         # A weak reference, checked at delivery; not a slot on context.destroyed: PySide
         # can crash (SIGBUS) calling Python from a Python-defined QObject's destructor.
         self._context = weakref.ref(context) if context is not None else None
@@ -47,13 +46,8 @@ class Job(QObject):
         """Thread-safe: call from the task to send progress to the GUI thread."""
         self._progress.emit(value)
 
-    def cancel(self) -> None:
-        """GUI thread: deliver nothing more (the widget that wanted it is gone)."""
-        self._cancelled = True
-
     def _wanted(self) -> bool:
-        if self._cancelled:
-            return False
+        """Whether its context (if it has one) is still there to be told."""
         if self._context is None:
             return True
         context = self._context()
