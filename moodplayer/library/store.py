@@ -21,11 +21,17 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
 from moodplayer.library.buckets import BUCKETS
+from moodplayer.library.records import Features, FileRecord, FileState, Track  # noqa: F401 (re-exported)
+from moodplayer.library.schema import (  # noqa: F401 (re-exported)
+    FEATURE_COLUMNS,
+    MIGRATIONS,
+    SELECT_TRACKS,
+    TAG_COLUMNS,
+    TRACK_COLUMNS,
+)
 
 log = logging.getLogger(__name__)
 
@@ -33,178 +39,9 @@ PLAY_EVENTS = ("played", "completed", "skipped")
 WEIGHT_MIN, WEIGHT_MAX = 0.1, 5.0
 MOVED_HERE = "you moved it here"
 
-MIGRATIONS = (
-    # 1: first schema.
-    """
-    CREATE TABLE tracks (
-        id INTEGER PRIMARY KEY,
-        path BLOB NOT NULL UNIQUE,
-        size INTEGER NOT NULL,
-        mtime_ns INTEGER NOT NULL,
-        title TEXT NOT NULL DEFAULT '',
-        artist TEXT NOT NULL DEFAULT '',
-        album TEXT NOT NULL DEFAULT '',
-        album_artist TEXT NOT NULL DEFAULT '',
-        track_no INTEGER,
-        year INTEGER,
-        genre TEXT NOT NULL DEFAULT '',
-        mood TEXT NOT NULL DEFAULT '',
-        bpm REAL,
-        duration REAL,
-        has_cover INTEGER NOT NULL DEFAULT 0,
-        rating REAL,
-        tag_play_count INTEGER,
-        added_at REAL NOT NULL,
-        missing INTEGER NOT NULL DEFAULT 0,
-        unplayable TEXT
-    );
-    CREATE TABLE track_buckets (
-        track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
-        bucket TEXT NOT NULL,
-        reason TEXT NOT NULL,
-        PRIMARY KEY (track_id, bucket)
-    ) WITHOUT ROWID;
-    CREATE INDEX track_buckets_by_bucket ON track_buckets(bucket);
-    CREATE TABLE bucket_overrides (
-        track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
-        bucket TEXT NOT NULL,
-        included INTEGER NOT NULL,
-        reason TEXT NOT NULL,
-        at REAL NOT NULL,
-        PRIMARY KEY (track_id, bucket)
-    ) WITHOUT ROWID;
-    CREATE TABLE play_events (
-        id INTEGER PRIMARY KEY,
-        track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
-        event TEXT NOT NULL,
-        emotion TEXT,
-        at REAL NOT NULL
-    );
-    CREATE INDEX play_events_by_track ON play_events(track_id);
-    CREATE TABLE favourites (
-        track_id INTEGER PRIMARY KEY REFERENCES tracks(id) ON DELETE CASCADE,
-        at REAL NOT NULL
-    );
-    CREATE TABLE emotion_weights (
-        track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
-        emotion TEXT NOT NULL,
-        weight REAL NOT NULL,
-        PRIMARY KEY (track_id, emotion)
-    ) WITHOUT ROWID;
-    CREATE TABLE scan_errors (
-        path BLOB PRIMARY KEY,
-        reason TEXT NOT NULL
-    );
-    """,
-    # 2: audio features of untagged files, keyed by path + size + mtime.
-    """
-    CREATE TABLE audio_features (
-        path BLOB PRIMARY KEY,
-        size INTEGER NOT NULL,
-        mtime_ns INTEGER NOT NULL,
-        tempo REAL,
-        clarity REAL,
-        punch REAL,
-        energy_db REAL,
-        brightness REAL,
-        mode TEXT,
-        error TEXT
-    );
-    """,
-)
-
-TRACK_COLUMNS = ("id", "path", "title", "artist", "album", "album_artist", "track_no", "year", "genre",
-                 "mood", "bpm", "duration", "has_cover", "rating", "tag_play_count", "added_at",
-                 "missing", "unplayable")
-# Columns the scanner writes from a file's tags, in this order.
-TAG_COLUMNS = ("title", "artist", "album", "album_artist", "track_no", "year", "genre", "mood", "bpm",
-               "duration", "has_cover", "rating", "tag_play_count")
-
-_SELECT_TRACKS = f"""
-    SELECT {", ".join("t." + c for c in TRACK_COLUMNS)},
-           f.track_id IS NOT NULL,
-           COALESCE(s.plays, 0), COALESCE(s.completions, 0), COALESCE(s.skips, 0), s.last_played
-    FROM tracks t
-    LEFT JOIN favourites f ON f.track_id = t.id
-    LEFT JOIN (SELECT track_id,
-                      SUM(event = 'played') AS plays,
-                      SUM(event = 'completed') AS completions,
-                      SUM(event = 'skipped') AS skips,
-                      MAX(at) AS last_played
-               FROM play_events GROUP BY track_id) s ON s.track_id = t.id
-"""
-
 
 class StoreError(Exception):
     """The database cannot be used (e.g. written by a newer MoodPlayer)."""
-
-
-@dataclass
-class Track:
-    id: int
-    path: str
-    title: str
-    artist: str
-    album: str
-    album_artist: str
-    track_no: int | None
-    year: int | None
-    genre: str
-    mood: str
-    bpm: float | None
-    duration: float | None  # seconds, from mutagen
-    has_cover: bool
-    rating: float | None  # 0..1 (POPM/255, FMPS_Rating)
-    tag_play_count: int | None
-    added_at: float
-    missing: bool
-    unplayable: str | None  # why VLC could not play it
-    favourite: bool
-    plays: int
-    completions: int
-    skips: int
-    last_played: float | None  # epoch seconds
-    buckets: dict[str, str] = field(default_factory=dict)  # effective bucket -> reason
-
-    @property
-    def display_title(self) -> str:
-        return self.title or Path(self.path).stem
-
-
-@dataclass
-class Features:
-    """Measured from the audio (library.features); `error` set when it could not be decoded."""
-
-    tempo: float = 0.0  # BPM
-    clarity: float = 0.0  # 0 (no steady pulse) .. 1
-    punch: float = 0.0  # onset strength against the sound's level: drums score high
-    energy_db: float = -90.0  # RMS, dBFS
-    brightness: float = 0.0  # spectral centroid, Hz
-    mode: str = ""  # "major" / "minor"
-    error: str | None = None
-
-
-FEATURE_COLUMNS = ("tempo", "clarity", "punch", "energy_db", "brightness", "mode", "error")
-
-
-class FileState(NamedTuple):
-    """What the store knows of a file, to tell whether a rescan must read it."""
-
-    id: int
-    size: int
-    mtime_ns: int
-    missing: int
-
-
-@dataclass
-class FileRecord:
-    """What the scanner read from one file, ready to store."""
-
-    path: bytes
-    size: int
-    mtime_ns: int
-    tags: tuple  # values in TAG_COLUMNS order
-    buckets: dict[str, str]  # automatic bucket -> reason
 
 
 class Store:
@@ -316,15 +153,15 @@ class Store:
                                  AND t.id NOT IN (SELECT track_id FROM bucket_overrides
                                                   WHERE bucket = ? AND included = 0)))""")
             params += [bucket] * 3
-        sql = _SELECT_TRACKS + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY t.id"
+        sql = SELECT_TRACKS + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY t.id"
         return self._build(self._query(sql, params))
 
     def track(self, track_id: int) -> Track | None:
-        found = self._build(self._query(_SELECT_TRACKS + " WHERE t.id = ?", (track_id,)))
+        found = self._build(self._query(SELECT_TRACKS + " WHERE t.id = ?", (track_id,)))
         return found[0] if found else None
 
     def track_by_path(self, path: str | os.PathLike) -> Track | None:
-        found = self._build(self._query(_SELECT_TRACKS + " WHERE t.path = ?", (_path_key(path),)))
+        found = self._build(self._query(SELECT_TRACKS + " WHERE t.path = ?", (_path_key(path),)))
         return found[0] if found else None
 
     def count(self) -> int:

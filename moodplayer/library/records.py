@@ -1,0 +1,74 @@
+"""Plain records the Store hands out and takes in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+
+@dataclass
+class Track:
+    id: int
+    path: str
+    title: str
+    artist: str
+    album: str
+    album_artist: str
+    track_no: int | None
+    year: int | None
+    genre: str
+    mood: str
+    bpm: float | None
+    duration: float | None  # seconds, from mutagen
+    has_cover: bool
+    rating: float | None  # 0..1 (POPM/255, FMPS_Rating)
+    tag_play_count: int | None
+    added_at: float
+    missing: bool
+    unplayable: str | None  # why VLC could not play it
+    favourite: bool
+    plays: int
+    completions: int
+    skips: int
+    last_played: float | None  # epoch seconds
+    buckets: dict[str, str] = field(default_factory=dict)  # effective bucket -> reason
+
+    @property
+    def display_title(self) -> str:
+        return self.title or Path(self.path).stem
+
+
+@dataclass
+class Features:
+    """Measured from the audio (library.features); `error` set when it could not be decoded."""
+
+    tempo: float = 0.0  # BPM
+    clarity: float = 0.0  # 0 (no steady pulse) .. 1
+    punch: float = 0.0  # onset strength against the sound's level: drums score high
+    energy_db: float = -90.0  # RMS, dBFS
+    brightness: float = 0.0  # spectral centroid, Hz
+    mode: str = ""  # "major" / "minor"
+    error: str | None = None
+
+
+
+
+class FileState(NamedTuple):
+    """What the store knows of a file, to tell whether a rescan must read it."""
+
+    id: int
+    size: int
+    mtime_ns: int
+    missing: int
+
+
+@dataclass
+class FileRecord:
+    """What the scanner read from one file, ready to store."""
+
+    path: bytes
+    size: int
+    mtime_ns: int
+    tags: tuple  # values in TAG_COLUMNS order
+    buckets: dict[str, str]  # automatic bucket -> reason
