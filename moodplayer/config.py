@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 import logging
 import os
@@ -14,10 +15,20 @@ from platformdirs import PlatformDirs
 log = logging.getLogger(__name__)
 
 APP_NAME = "moodplayer"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-MODELS_DIR = Path(os.environ.get("MOODPLAYER_MODELS", PROJECT_ROOT / "models"))
-RESOURCES_DIR = PROJECT_ROOT / "resources"
-DEMO_LIBRARY = PROJECT_ROOT / "music_library"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout, in development
+
+
+def _data_root() -> Path:
+    """A wheel or bundle carries models/, resources/ and music_library/ in moodplayer/_data;
+    a checkout has them at its top level."""
+    packaged = importlib.resources.files(__package__) / "_data"
+    return Path(str(packaged)) if packaged.is_dir() else PROJECT_ROOT
+
+
+DATA_ROOT = _data_root()
+MODELS_DIR = Path(os.environ.get("MOODPLAYER_MODELS", DATA_ROOT / "models"))
+RESOURCES_DIR = DATA_ROOT / "resources"
+DEMO_LIBRARY = DATA_ROOT / "music_library"
 
 
 def dirs() -> PlatformDirs:
