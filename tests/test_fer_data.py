@@ -38,7 +38,8 @@ def test_training_targets_leave_out_non_faces_black_images_and_test_copies():
     images[1] = 0  # all black
     train = FerRows(images, train.labels, train.votes)
     val = FerRows(train.images[[0]], np.array([3]), VOTES[[0]])  # row 0 also in PublicTest
-    kept_images, targets = training_targets(train, val)
+    kept_images, targets, keep = training_targets(train, val)
+    assert keep.sum() == len(kept_images)
     # row 0: copy of a test image; row 1: black; row 2: NF; row 4: no votes -> only row 3 stays
     assert len(kept_images) == 1 and np.array_equal(kept_images[0], train.images[3])
     assert targets[0][6] == pytest.approx(1.0)  # contempt/unknown votes dropped: neutral remains

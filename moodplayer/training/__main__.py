@@ -27,26 +27,38 @@ def main(argv=None) -> int:
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--export-only", action="store_true",
                         help="skip training; export the best checkpoint")
+    parser.add_argument("--run", default="", help="sub-folder of --checkpoints for this run (v2 runs)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--widths", default="32,64,128,256", help="channels per stage")
+    parser.add_argument("--augment", choices=("v1", "v2"), default="v1")
+    parser.add_argument("--logit-tau", type=float, default=0.0, help="logit adjustment strength")
+    parser.add_argument("--class-weight-power", type=float, default=0.3)
+    parser.add_argument("--teacher", type=Path, help="teacher predictions (.npy) to distil from")
+    parser.add_argument("--distill", type=float, default=0.0, help="teacher share of the target")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
 
     from moodplayer.training.curves import plot_history
     from moodplayer.training.export import export_int8
-    from moodplayer.training.model import build_model
+    from moodplayer.training.model import build_model, logits_model
     from moodplayer.training.train import TrainConfig, train, training_targets
     from moodplayer.vision.fer_data import load_splits
 
-    cfg = TrainConfig(args.fer2013, args.ferplus, args.checkpoints, epochs=args.epochs,
-                      batch_size=args.batch_size, learning_rate=args.lr, bf16=False)
+    widths = tuple(int(w) for w in args.widths.split(","))
+    cfg = TrainConfig(args.fer2013, args.ferplus, args.checkpoints / args.run, epochs=args.epochs,
+                      batch_size=args.batch_size, learning_rate=args.lr, bf16=False, seed=args.seed,
+                      widths=widths, augment=args.augment, logit_tau=args.logit_tau,
+                      class_weight_power=args.class_weight_power, teacher=args.teacher,
+                      distill=args.distill)
     rows = load_splits(cfg.fer2013, ("Training", "PublicTest"), cfg.ferplus)
     train_rows, val_rows = rows["Training"], rows["PublicTest"]
     if args.export_only:
-        model = build_model()
-        model.load_weights(str(cfg.checkpoints / "best.weights.h5"))
+        model = build_model(cfg.widths)
+        logits_model(model).load_weights(str(cfg.checkpoints / "best.weights.h5"))
     else:
         model = train(cfg, train_rows, val_rows)
     model.save_weights(str(cfg.checkpoints / "final.weights.h5"))
-    images, _ = training_targets(train_rows, val_rows)
+    images, _, _ = training_targets(train_rows, val_rows)
     path = export_int8(model, images, args.out / "emotion_int8.tflite")
     logging.info("wrote %s (%d bytes)", path, path.stat().st_size)
     plot_history(cfg.checkpoints / "history.csv", args.out / "training_curves.png")

@@ -29,5 +29,12 @@ def build_model(widths=(32, 64, 128, 256), dropout: float = 0.4) -> keras.Model:
         x = _conv_bn(x, filters, f"s{stage}b")
     x = layers.GlobalAveragePooling2D(name="gap")(x)
     x = layers.Dropout(dropout, name="dropout")(x)
-    outputs = layers.Dense(NUM_CLASSES, activation="softmax", name="probs", dtype="float32")(x)
+    # Logits apart from the softmax: logit-adjusted training and distillation need them.
+    logits = layers.Dense(NUM_CLASSES, name="logits", dtype="float32")(x)
+    outputs = layers.Softmax(name="probs", dtype="float32")(logits)
     return keras.Model(inputs, outputs, name="moodnet")
+
+
+def logits_model(model: keras.Model) -> keras.Model:
+    """The same weights, ending at the logits (what training's loss sees)."""
+    return keras.Model(model.input, model.get_layer("logits").output, name=f"{model.name}_logits")

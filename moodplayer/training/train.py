@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,14 +33,21 @@ class TrainConfig:
     class_weight_power: float = 0.3
     bf16: bool = True
     seed: int = 1
+    # v2: the model's widths, logit adjustment (tau * log prior added to the logits in the loss,
+    # so rare classes are not drowned by neutral), the augmentation, and distillation targets.
+    widths: tuple[int, ...] = (32, 64, 128, 256)
+    logit_tau: float = 0.0
+    augment: str = "v1"  # "v1" (mild) or "v2" (other cameras and framings)
+    teacher: Path | None = None  # .npy (n Training rows, 7) soft predictions of a teacher
+    distill: float = 0.0  # share of the teacher in the soft target
 
 
 def _image_hashes(images: np.ndarray) -> list[bytes]:
     return [hashlib.blake2b(img.tobytes(), digest_size=12).digest() for img in images]
 
 
-def training_targets(train: FerRows, val: FerRows) -> tuple[np.ndarray, np.ndarray]:
-    """Images and soft targets to learn from.
+def training_targets(train: FerRows, val: FerRows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Images and soft targets to learn from, and the mask of Training rows kept.
 
     FER+ votes give soft targets where present (else one-hot FER2013 labels).
     Left out: images FER+ calls not-a-face or that get no emotion vote, all-black
@@ -59,7 +65,14 @@ def training_targets(train: FerRows, val: FerRows) -> tuple[np.ndarray, np.ndarr
     val_hashes = set(_image_hashes(val.images))
     keep &= np.array([h not in val_hashes for h in _image_hashes(train.images)])
     log.info("training rows kept: %d of %d", keep.sum(), len(keep))
-    return train.images[keep], targets[keep]
+    return train.images[keep], targets[keep], keep
+
+
+def distilled(targets: np.ndarray, teacher: np.ndarray, share: float) -> np.ndarray:
+    """Soft targets blended with a teacher's predictions (both rows sum to 1)."""
+    if teacher.shape != targets.shape:
+        raise ValueError(f"teacher predictions {teacher.shape} do not match the targets {targets.shape}")
+    return ((1 - share) * targets + share * teacher).astype(np.float32)
 
 
 def validation_targets(val: FerRows) -> tuple[np.ndarray, np.ndarray]:
@@ -81,37 +94,12 @@ def class_weights(targets: np.ndarray, power: float) -> np.ndarray:
     return (weights / (freq * weights).sum()).astype(np.float32)
 
 
-def _augment_fn(tf):
-    def augment(images, targets, weights):
-        batch = tf.shape(images)[0]
-        flip = tf.random.uniform([batch, 1, 1, 1]) < 0.5
-        images = tf.where(flip, tf.reverse(images, axis=[2]), images)
-        angle = tf.random.uniform([batch], -12.0, 12.0) * (math.pi / 180)
-        scale = tf.random.uniform([batch], 0.88, 1.12)
-        shift = tf.random.uniform([batch, 2], -4.0, 4.0)
-        centre = 23.5
-        cos, sin = tf.cos(angle) / scale, tf.sin(angle) / scale
-        # Output pixel -> input pixel: in = M (out - c - t) + c.
-        ox, oy = centre + shift[:, 0], centre + shift[:, 1]
-        transform = tf.stack(
-            [cos, sin, centre - cos * ox - sin * oy,
-             -sin, cos, centre + sin * ox - cos * oy,
-             tf.zeros([batch]), tf.zeros([batch])], axis=1)
-        images = tf.raw_ops.ImageProjectiveTransformV3(
-            images=images, transforms=transform, output_shape=[48, 48],
-            fill_value=0.0, interpolation="BILINEAR", fill_mode="REFLECT")
-        mean = tf.reduce_mean(images, axis=[1, 2, 3], keepdims=True)
-        contrast = tf.random.uniform([batch, 1, 1, 1], 0.7, 1.3)
-        brightness = tf.random.uniform([batch, 1, 1, 1], -25.0, 25.0)
-        images = tf.clip_by_value((images - mean) * contrast + mean + brightness, 0.0, 255.0)
-        return images, targets, weights
-    return augment
-
-
 def make_datasets(cfg: TrainConfig, train_rows: FerRows, val_rows: FerRows):
     import tensorflow as tf
 
-    x_train, y_train = training_targets(train_rows, val_rows)
+    x_train, y_train, keep = training_targets(train_rows, val_rows)
+    if cfg.teacher is not None and cfg.distill > 0:
+        y_train = distilled(y_train, np.load(cfg.teacher)[keep], cfg.distill)
     x_val, y_val = validation_targets(val_rows)
     sample_w = y_train @ class_weights(y_train, cfg.class_weight_power)
     train_ds = (
@@ -119,12 +107,31 @@ def make_datasets(cfg: TrainConfig, train_rows: FerRows, val_rows: FerRows):
             (x_train[..., None].astype(np.float32), y_train, sample_w))
         .shuffle(len(x_train), seed=cfg.seed, reshuffle_each_iteration=True)
         .batch(cfg.batch_size, drop_remainder=True)
-        .map(_augment_fn(tf), num_parallel_calls=tf.data.AUTOTUNE)
+        .map(_augmentation(tf, cfg.augment), num_parallel_calls=tf.data.AUTOTUNE)
         .prefetch(2)
     )
     val_ds = tf.data.Dataset.from_tensor_slices(
         (x_val[..., None].astype(np.float32), y_val)).batch(512)
-    return train_ds, val_ds, len(x_train)
+    return train_ds, val_ds, len(x_train), y_train.mean(axis=0)
+
+
+def _augmentation(tf, name: str):
+    from moodplayer.training.augment import V1, AugmentConfig, augment_fn
+
+    return augment_fn(tf, V1 if name == "v1" else AugmentConfig())
+
+
+def adjusted_loss(keras, prior: np.ndarray, tau: float):
+    """Cross-entropy on logits + tau * log(prior) (Menon et al., 2021): the model learns
+    balanced logits; plain argmax at inference. tau = 0 is ordinary cross-entropy."""
+    import tensorflow as tf
+
+    shift = tf.constant(tau * np.log(np.clip(prior, 1e-4, None)), dtype=tf.float32)
+
+    def loss(y_true, logits):
+        return keras.losses.categorical_crossentropy(y_true, logits + shift, from_logits=True)
+
+    return loss
 
 
 def _schedule(keras, cfg: TrainConfig, steps_per_epoch: int):
@@ -139,18 +146,18 @@ def train(cfg: TrainConfig, train_rows: FerRows, val_rows: FerRows):
     """Train (or resume) on Training rows and return the best model by PublicTest FER+ accuracy."""
     import keras
 
-    from moodplayer.training.model import build_model
+    from moodplayer.training.model import build_model, logits_model
 
     keras.utils.set_random_seed(cfg.seed)
     if cfg.bf16:
         keras.mixed_precision.set_global_policy("mixed_bfloat16")
     cfg.checkpoints.mkdir(parents=True, exist_ok=True)
-    train_ds, val_ds, n_train = make_datasets(cfg, train_rows, val_rows)
+    train_ds, val_ds, n_train, prior = make_datasets(cfg, train_rows, val_rows)
     steps = n_train // cfg.batch_size
-    model = build_model()
+    model = logits_model(build_model(cfg.widths))
     model.compile(
         optimizer=keras.optimizers.AdamW(_schedule(keras, cfg, steps), weight_decay=cfg.weight_decay),
-        loss=keras.losses.CategoricalCrossentropy(),
+        loss=adjusted_loss(keras, prior, cfg.logit_tau),
         metrics=[keras.metrics.CategoricalAccuracy(name="accuracy")],
     )
     best = cfg.checkpoints / "best.weights.h5"
@@ -163,8 +170,8 @@ def train(cfg: TrainConfig, train_rows: FerRows, val_rows: FerRows):
     ]
     model.fit(train_ds, validation_data=val_ds, epochs=cfg.epochs, callbacks=callbacks, verbose=2)
     keras.mixed_precision.set_global_policy("float32")
-    final = build_model()
-    final.load_weights(str(best))
+    final = build_model(cfg.widths)
+    logits_model(final).load_weights(str(best))
     (cfg.checkpoints / "config.json").write_text(json.dumps(
         {k: str(v) for k, v in cfg.__dict__.items()}, indent=2))
     return final
