@@ -126,7 +126,8 @@ def test_desktop_entry_and_icons_are_valid(qapp):
     entry.optionxform = str
     entry.read(RESOURCES_DIR / "moodplayer.desktop", encoding="utf-8")
     desktop = entry["Desktop Entry"]
-    assert (desktop["Type"], desktop["Exec"], desktop["Icon"]) == ("Application", "moodplayer", "moodplayer")
+    assert (desktop["Type"], desktop["Exec"], desktop["Icon"]) == \
+        ("Application", "moodplayer %U", "moodplayer")
     assert desktop["Categories"].endswith(";") and "AudioVideo" in desktop["Categories"]
     assert (ICONS_DIR / f"{desktop['Icon']}.svg").is_file()
     names = sorted(path.stem for path in ICONS_DIR.glob("*.svg"))
