@@ -17,6 +17,8 @@ SUBCOMMANDS = {
     "evaluate": "score the emotion model on FER2013 / FER+ rows",
     "bench": "measure vision latency, frame rate and library scan rate",
     "play": "play the queue for an emotion through VLC",
+    "calibrate": "learn a personal calibration profile from labelled faces",
+    "watch": "print the mood timeline the app would see in a video file",
 }
 
 

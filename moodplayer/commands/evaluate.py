@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from moodplayer.commands.common import emit, fail
 from moodplayer.vision.fer_data import SPLITS
 
@@ -12,6 +14,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--ferplus", metavar="CSV", help="FER+ votes (fer2013new.csv format)")
     parser.add_argument("--split", default="PublicTest", choices=SPLITS)
     parser.add_argument("--model", metavar="TFLITE", help="model file (default: the shipped one)")
+    parser.add_argument("--profile", metavar="JSON", help="apply this calibration profile")
     parser.add_argument("--confusion", metavar="PNG", help="write the confusion matrix as a picture")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -20,9 +23,11 @@ def run(args) -> int:
     from moodplayer.vision.evaluation import draw_confusion, evaluate
 
     try:
-        report = evaluate(args.model, args.fer2013, args.split, args.ferplus)
+        report = evaluate(args.model, args.fer2013, args.split, args.ferplus, args.profile)
     except (OSError, ValueError) as exc:
         return fail(str(exc))
+    if report.get("profile", {}).get("message"):
+        print(f"moodplayer: {report['profile']['message']}", file=sys.stderr)
     if args.confusion:
         part = "ferplus" if "ferplus" in report else "fer2013"
         title = f"{args.split}, {'FER+ majority' if part == 'ferplus' else 'FER2013'} labels, " \
@@ -34,6 +39,9 @@ def run(args) -> int:
 
 def _text(report: dict) -> str:
     lines = [f"model {report['model']}, split {report['split']}"]
+    if report.get("profile", {}).get("used"):
+        counts = ", ".join(f"{k} {v}" for k, v in report["profile"]["samples"].items() if v)
+        lines.append(f"calibration profile {report['profile']['path']}: {counts}")
     for part, name in (("fer2013", "FER2013 labels"), ("ferplus", "FER+ majority")):
         if part in report:
             r = report[part]

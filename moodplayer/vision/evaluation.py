@@ -45,9 +45,19 @@ def scores(truth: np.ndarray, predicted: np.ndarray) -> dict:
 
 
 def evaluate(model_path: str | Path | None, fer2013: str | Path, split: str,
-             ferplus: str | Path | None = None) -> dict:
+             ferplus: str | Path | None = None, profile: str | Path | None = None) -> dict:
+    """The report; with `profile` the crops go through that calibration profile, and
+    report["profile"] says whether it was used (a profile for another model is not)."""
     rows = load_split(fer2013, split, ferplus)
-    return evaluate_rows(EmotionClassifier(model_path), rows, split)
+    if profile is None:
+        return evaluate_rows(EmotionClassifier(model_path), rows, split)
+    from moodplayer.vision.calibration import open_classifier
+
+    classifier, message = open_classifier(profile, model_path)
+    report = evaluate_rows(classifier, rows, split)
+    report["profile"] = {"path": str(profile), "used": not message, "message": message,
+                         "samples": classifier.profile.sample_counts()}
+    return report
 
 
 def evaluate_rows(classifier: EmotionClassifier, rows: FerRows, split: str) -> dict:
