@@ -1,66 +1,115 @@
-"""Audio features for tracks whose tags say nothing about tempo or mood.
+"""Audio features of one file: tempo, loudness, drums, brightness, and whether it is music at all.
 
-Decodes up to a minute of audio with libsndfile (soundfile: MP3, FLAC, Ogg
-Vorbis/Opus, WAV, AIFF; not M4A or WMA) and measures tempo, pulse clarity,
-loudness, brightness and major/minor with numpy. Results are cached in the
-store keyed by path + size + mtime, so a file is decoded once until it changes.
-The app runs `analyse_library` after a scan, in the same background worker.
+Decodes at most 30 s from the middle of a track with libsndfile (soundfile: MP3, FLAC, Ogg
+Vorbis/Opus, WAV, AIFF; not M4A or WMA), in bounded chunks, down to 11 kHz mono, and
+measures it with numpy. Loudness is BS.1770 (EBU R128) K-weighted and gated, computed from
+the power spectrum with the standard K filter's exact response, so no IIR filter runs in
+Python. `library.analysis` caches the results and decides buckets relative to the library.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from moodplayer.library.buckets import UPBEAT_MIN_BPM
-from moodplayer.library.store import Features, Store
+from moodplayer.library.records import Features
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from moodplayer.library.store import Store
 
 RATE = 11025  # analysis sample rate
 HOP = 256
 WINDOW = 1024
-MAX_SECONDS = 60.0
-# Thresholds set on the demo library's synthesised styles; a heuristic for files with no tags.
+CLIP_SECONDS = 24.0  # decoded from the middle; a track up to 1.5x this is read whole
+SEGMENT_SECONDS = 10.0  # tempo is also measured per segment: rubato and slow middle sections
+# The memory guard: a header outside these is refused before a sample is read.
+MAX_CHANNELS = 8
+RATES = (8000, 384000)
+MAX_FRAMES_PER_BYTE = 2000  # FLAC of pure silence reaches ~1000; more is a lying header
+CHUNK_FRAMES = 16384
+
+# Absolute rules, used where the library is too small to compare tracks with each other.
 MIN_CLARITY = 0.4  # below this the onsets have no steady beat
 MIN_PUNCH = 0.05  # drums give sharp broadband onsets; pads, organ and piano stay well below
 SOFT_DB = -24.0
+# What is not music. Tuned notes put spectral peaks on one semitone grid; speech, animals and
+# noise glide or have no pitch at all (measured: music 0.1-0.99, speech/whale/bird/noise < 0.04).
+MIN_TUNING = 0.07
+MIN_PULSE = 0.3  # clarity of a beat that makes drum-only music music
+MIN_PULSE_SECONDS = 8.0
+SILENT_LUFS = -60.0
+NOISE_FLATNESS = 0.2  # white noise ~0.55, pink ~0.3, music and speech < 0.03
 
-# Krumhansl-Kessler key profiles.
 MAJOR = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
 MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
+FREQS = np.fft.rfftfreq(WINDOW, 1 / RATE)
+FPS = RATE / HOP
 
 
 class NoDecoder(Exception):
     """soundfile/libsndfile is not installed, or cannot decode this format."""
 
 
+class RefusedHeader(RuntimeError):
+    """The file's header claims something absurd; nothing was decoded."""
+
+
 def analyse(path: str) -> Features:
-    """Measure one file. Raises NoDecoder or OSError/RuntimeError for unreadable audio."""
-    samples = _decode(path)
+    """Measure one file. Raises NoDecoder, RefusedHeader or OSError/RuntimeError for unreadable audio."""
+    samples, channels = _decode(path)
     if len(samples) < RATE * 2:
         raise RuntimeError("less than two seconds of audio")
     spectrum = _spectrogram(samples)
-    onsets = _onset_envelope(spectrum)
-    tempo, clarity = _tempo(onsets)
-    punch = onsets.mean() / max(np.log1p(100 * spectrum).sum(axis=1).mean(), 1e-9)
+    power = spectrum ** 2
+    logs = np.log1p(100 * spectrum)
+    rises = np.diff(logs, axis=0)
+    flux = np.maximum(rises, 0).sum(axis=1)
+    onsets = np.maximum(flux - np.convolve(flux, np.ones(16) / 16, mode="same"), 0)
+    tempo, clarity = _steadiest_tempo(onsets)
+    level = max(logs.sum(axis=1).mean(), 1e-9)
+    loudness, loudest, spread = _loudness(power, channels)
     rms = float(np.sqrt(np.mean(samples ** 2)))
-    freqs = np.fft.rfftfreq(WINDOW, 1 / RATE)
-    centroid = float((spectrum * freqs).sum() / max(spectrum.sum(), 1e-12))
-    return Features(tempo=round(tempo, 1), clarity=round(clarity, 3), punch=round(float(punch), 4),
-                    energy_db=round(20 * float(np.log10(max(rms, 1e-9))), 1), brightness=round(centroid, 1),
-                    mode=_mode(spectrum, freqs))
+    return Features(
+        tempo=round(tempo, 1), clarity=round(clarity, 3), punch=round(float(onsets.mean() / level), 4),
+        energy_db=round(20 * float(np.log10(max(rms, 1e-9))), 1),
+        brightness=round(float((spectrum * FREQS).sum() / max(spectrum.sum(), 1e-12)), 1),
+        mode=_mode(spectrum), loudness=round(loudness, 1), loudness_max=round(loudest, 1),
+        loudness_range=round(spread, 1),
+        crest=round(20 * float(np.log10(max(np.abs(samples).max(), 1e-9) / max(rms, 1e-9))), 1),
+        onset_rate=round(_onset_rate(onsets), 2), percussion=round(_percussion(rises), 3),
+        flux=round(float(flux.mean() / level), 4), tuning=round(_tuning(spectrum), 3),
+        syllables=round(_syllable_share(power), 3), pauses=round(_pauses(power), 3),
+        flatness=round(_flatness(power), 4), seconds=round(len(samples) / RATE, 1))
+
+
+def music_verdict(features: Features) -> tuple[bool, str]:
+    """(is it music, why) from what was measured."""
+    if features.loudness <= SILENT_LUFS:
+        return False, f"silent ({features.loudness:.0f} LUFS), not music"
+    if features.flatness >= NOISE_FLATNESS:
+        return False, "sounds like noise, not music"
+    if features.tuning >= MIN_TUNING:
+        return True, "tuned notes"
+    if (features.seconds >= MIN_PULSE_SECONDS and features.clarity >= MIN_PULSE
+            and features.percussion >= MIN_PULSE):
+        return True, "a steady beat"
+    if features.syllables >= 0.1 and features.pauses >= 0.05 and features.brightness < 2500:
+        return False, "sounds like speech, not music"
+    return False, "no musical notes and no steady beat (nature sounds or noise?), not music"
 
 
 def bucket_for(features: Features) -> tuple[str, str] | None:
-    """upbeat / calm from measured features, with the reason; None when they do not tell
-    (a strong beat at a middling or rap-like tempo)."""
+    """upbeat / calm from one track's features alone, with the reason; None when they do not
+    tell (a strong beat at a middling or rap-like tempo) or it is not music. For small
+    libraries; larger ones are split relative to their own tracks (library.analysis)."""
+    if not music_verdict(features)[0]:
+        return None
     if features.energy_db <= SOFT_DB:
         return "calm", f"quiet sound ({features.energy_db:.0f} dB) → calm"
     if features.punch < MIN_PUNCH:
@@ -72,80 +121,56 @@ def bucket_for(features: Features) -> tuple[str, str] | None:
     return None
 
 
-@dataclass
-class AnalysisResult:
-    analysed: int = 0  # files decoded now
-    cached: int = 0  # features taken from the cache
-    assigned: int = 0  # tracks that got upbeat/calm from their features
-    failed: int = 0
-    seconds: float = 0.0
-    cancelled: bool = False
+# --- decoding ------------------------------------------------------------------------------------
 
-
-def analyse_library(store: Store, folder: str | os.PathLike | None = None,
-                    progress: Callable[[int, int], None] | None = None,
-                    cancel: threading.Event | None = None) -> AnalysisResult:
-    """Give tracks (under `folder`) without an upbeat/calm bucket one from their audio, where
-    it tells. `progress(done, total)` and `cancel` work as for scan()."""
-    started = time.perf_counter()
-    result = AnalysisResult()
-    todo = store.tracks_without_tempo_bucket(folder)
-    for done, (track_id, path, size, mtime_ns) in enumerate(todo, start=1):
-        if cancel is not None and cancel.is_set():
-            result.cancelled = True
-            break
-        features = store.cached_features(path, size, mtime_ns)
-        if features is None:
-            features = _measure(os.fsdecode(path), result)
-            store.cache_features(path, size, mtime_ns, features)
-        else:
-            result.cached += 1
-        found = bucket_for(features) if features.error is None else None
-        if found:
-            store.add_auto_bucket(track_id, *found)
-            result.assigned += 1
-        if progress is not None:
-            progress(done, len(todo))
-    result.seconds = time.perf_counter() - started
-    return result
-
-
-def _measure(path: str, result: AnalysisResult) -> Features:
-    try:
-        features = analyse(path)
-        result.analysed += 1
-        return features
-    except (NoDecoder, OSError, RuntimeError, ValueError) as exc:
-        log.info("No audio features for %s: %s", path, exc)
-        result.failed += 1
-        return Features(error=str(exc) or type(exc).__name__)
-
-
-def _decode(path: str) -> np.ndarray:
+def _decode(path: str) -> tuple[np.ndarray, int]:
+    """Mono samples at RATE from the middle CLIP_SECONDS, and the file's channel count."""
     try:
         import soundfile
-    except ImportError as exc:  # the [demo] extra; without it untagged files keep no tempo bucket
+    except ImportError as exc:  # without it untagged files keep no tempo bucket
         raise NoDecoder("soundfile is not installed") from exc
     try:
         with soundfile.SoundFile(path) as audio:
-            rate = audio.samplerate
-            if audio.frames > rate * MAX_SECONDS * 1.5:  # skip the intro of long tracks
-                audio.seek(int(min(audio.frames - rate * MAX_SECONDS, rate * 30)))
-            data = audio.read(int(rate * MAX_SECONDS), dtype="float32", always_2d=True)
+            check_header(audio.channels, audio.samplerate, audio.frames, os.path.getsize(path))
+            rate, want = audio.samplerate, int(audio.samplerate * CLIP_SECONDS)
+            count = audio.frames
+            if count > want * 1.5:
+                audio.seek((count - want) // 2)
+                count = want
+            step = max(1, rate // RATE)  # whole-number decimation first, chunk by chunk
+            channels = audio.channels
+            mix = np.full(channels, 1 / channels, dtype=np.float32)  # a matrix product: fast
+            parts = [_decimate(block @ mix, step) for block in
+                     audio.blocks(blocksize=CHUNK_FRAMES * step, frames=count, dtype="float32",
+                                  always_2d=True)]
     except soundfile.LibsndfileError as exc:
         raise NoDecoder(f"cannot decode: {exc}") from exc
-    return _resample(data.mean(axis=1), rate)
+    mono = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+    return _resample(mono.astype(np.float64), rate / step), channels
 
 
-def _resample(samples: np.ndarray, rate: int) -> np.ndarray:
-    """To RATE by linear interpolation after a box filter: rough, enough for onsets and spectra."""
-    if rate == RATE:
-        return samples.astype(np.float64)
-    step = rate / RATE
-    if step > 1:
-        width = int(round(step))
-        samples = np.convolve(samples, np.ones(width) / width, mode="same")
-    positions = np.arange(0, len(samples) - 1, step)
+def check_header(channels: int, rate: int, frames: int, size: int) -> None:
+    """Refuse headers that would make a decoder allocate gigabytes or read forever."""
+    if not 1 <= channels <= MAX_CHANNELS:
+        raise RefusedHeader(f"refused: the header claims {channels} channels (at most {MAX_CHANNELS})")
+    if not RATES[0] <= rate <= RATES[1]:
+        raise RefusedHeader(f"refused: the header claims a sample rate of {rate} Hz")
+    if frames < 0 or frames > max(size, 1) * MAX_FRAMES_PER_BYTE:
+        raise RefusedHeader(f"refused: the header claims {frames} frames in a {size}-byte file")
+
+
+def _decimate(samples: np.ndarray, step: int) -> np.ndarray:
+    if step == 1:
+        return samples
+    usable = len(samples) // step * step
+    return sum(samples[offset:usable:step] for offset in range(step)) / step
+
+
+def _resample(samples: np.ndarray, rate: float) -> np.ndarray:
+    """To RATE by linear interpolation (after the box-filter decimation): enough for onsets and spectra."""
+    if abs(rate - RATE) < 1 or len(samples) < 2:
+        return samples
+    positions = np.arange(0, len(samples) - 1, rate / RATE)
     return np.interp(positions, np.arange(len(samples)), samples)
 
 
@@ -156,10 +181,69 @@ def _spectrogram(samples: np.ndarray) -> np.ndarray:
     return np.abs(np.fft.rfft(frames * np.hanning(WINDOW), axis=1))
 
 
-def _onset_envelope(spectrum: np.ndarray) -> np.ndarray:
-    flux = np.maximum(np.diff(np.log1p(100 * spectrum), axis=0), 0).sum(axis=1)
-    local = np.convolve(flux, np.ones(16) / 16, mode="same")
-    return np.maximum(flux - local, 0)
+# --- loudness (ITU-R BS.1770-4 / EBU R128) -------------------------------------------------------
+
+def _k_weight(freqs: np.ndarray) -> np.ndarray:
+    """|H(f)|² of the standard K filter (shelf, then high-pass), from its 48 kHz biquads."""
+    z = np.exp(-1j * 2 * np.pi * freqs / 48000)
+    gain = np.ones_like(freqs)
+    for b, a in (((1.53512485958697, -2.69169618940638, 1.19839281085285),
+                  (1.0, -1.69065929318241, 0.73248077421585)),
+                 ((1.0, -2.0, 1.0), (1.0, -1.99004745483398, 0.99007225036621))):
+        gain = gain * np.abs((b[0] + b[1] * z + b[2] * z * z) / (a[0] + a[1] * z + a[2] * z * z)) ** 2
+    return gain
+
+
+K_WEIGHT = _k_weight(FREQS)
+WINDOW_POWER = (np.hanning(WINDOW) ** 2).sum()
+
+
+def _loudness(power: np.ndarray, channels: int) -> tuple[float, float, float]:
+    """Integrated loudness (LUFS, gated), the loudest 3 s (short-term max) and the loudness
+    range (LU). Mean-square per frame by Parseval; the mono mix is raised by the channel
+    count's share, as BS.1770 sums channel powers (exact for identical channels)."""
+    square = (power * K_WEIGHT).sum(axis=1) * 2 / (WINDOW * WINDOW_POWER) * channels
+    momentary = _blocks(square, 0.4, 0.1)
+    integrated = _gated(momentary, -10.0)
+    short = _blocks(square, 3.0, 1.0)
+    short_lufs = _lufs(short)
+    kept = short_lufs[(short_lufs > -70) & (short_lufs > _gated(short, -20.0) - 20)]
+    spread = float(np.percentile(kept, 95) - np.percentile(kept, 10)) if len(kept) > 2 else 0.0
+    return integrated, float(short_lufs.max(initial=-70.0)), spread
+
+
+def _blocks(square: np.ndarray, seconds: float, step: float) -> np.ndarray:
+    size, stride = max(1, int(round(seconds * FPS))), max(1, int(round(step * FPS)))
+    if len(square) <= size:
+        return np.array([square.mean()])
+    sums = np.concatenate(([0.0], np.cumsum(square)))
+    starts = np.arange(0, len(square) - size + 1, stride)
+    return (sums[starts + size] - sums[starts]) / size
+
+
+def _lufs(square: np.ndarray) -> np.ndarray:
+    return -0.691 + 10 * np.log10(np.maximum(square, 1e-12))
+
+
+def _gated(blocks: np.ndarray, relative: float) -> float:
+    loud = blocks[_lufs(blocks) > -70]
+    if not len(loud):
+        return -70.0
+    loud = loud[_lufs(loud) > _lufs(np.array([loud.mean()]))[0] + relative]
+    return float(_lufs(np.array([loud.mean()]))[0]) if len(loud) else -70.0
+
+
+# --- rhythm --------------------------------------------------------------------------------------
+
+def _steadiest_tempo(onsets: np.ndarray) -> tuple[float, float]:
+    """Tempo of the whole clip, or of its steadiest 10 s where that is clearer."""
+    best = _tempo(onsets)
+    size = int(SEGMENT_SECONDS * FPS)
+    for start in range(0, len(onsets) - size + 1, size) if len(onsets) >= 2 * size else ():
+        found = _tempo(onsets[start:start + size])
+        if found[1] > best[1] + 0.05:
+            best = found
+    return best
 
 
 def _tempo(onsets: np.ndarray) -> tuple[float, float]:
@@ -173,8 +257,8 @@ def _tempo(onsets: np.ndarray) -> tuple[float, float]:
     bpms = np.arange(50.0, 200.5, 0.5)
     lags = 60 / (bpms * HOP / RATE)
 
-    def at(lag: np.ndarray) -> np.ndarray:
-        return np.interp(lag, np.arange(len(corr)), corr)
+    def at(lag):
+        return np.interp(lag, np.arange(len(corr)), corr, right=0.0)
 
     score = sum(at(lags * beats) / np.sqrt(beats) for beats in (1, 2, 4))
     prior = np.exp(-0.5 * (np.log2(bpms / 120) / 0.9) ** 2)
@@ -182,10 +266,90 @@ def _tempo(onsets: np.ndarray) -> tuple[float, float]:
     return float(bpms[best]), float(max(at(lags[best]), 0) / corr[0])
 
 
-def _mode(spectrum: np.ndarray, freqs: np.ndarray) -> str:
-    usable = (freqs >= 55) & (freqs <= 2000)
-    pitch = np.round(12 * np.log2(freqs[usable] / 440.0)).astype(int) % 12
+def _onset_rate(onsets: np.ndarray) -> float:
+    """Note and drum attacks per second: peaks of the onset envelope well above its mean."""
+    middle = onsets[1:-1]
+    peaks = (middle > onsets[:-2]) & (middle >= onsets[2:]) & (middle > onsets.mean() + onsets.std())
+    return float(peaks.sum() / (len(onsets) / FPS))
+
+
+def _percussion(rises: np.ndarray) -> float:
+    """Share of the spectrum that jumps at once in the strongest attacks: drums hit every band."""
+    broadband = (rises[:, FREQS >= 100] > 0.5).mean(axis=1)
+    return float(np.percentile(broadband, 95))
+
+
+# --- not music -----------------------------------------------------------------------------------
+
+def _tuning(spectrum: np.ndarray) -> float:
+    """How tightly spectral peaks (250-2500 Hz) sit on one semitone grid: 1 all on it, 0 spread.
+    Interpolated peak frequencies, as a circular mean over their cents mod 100."""
+    band = (FREQS >= 200) & (FREQS <= 2600)
+    amp = spectrum[::2, band]
+    middle = amp[:, 1:-1]
+    peaks = (middle > amp[:, :-2]) & (middle > amp[:, 2:]) & (middle > 0.1 * amp.max(axis=1, keepdims=True))
+    frame, column = np.nonzero(peaks)
+    column = column + 1
+    left, centre, right = (np.log(amp[frame, column + shift] + 1e-12) for shift in (-1, 0, 1))
+    curve = left - 2 * centre + right
+    offset = 0.5 * (left - right) / np.where(curve == 0, -1e-9, curve)
+    freqs = FREQS[band][column] + np.clip(offset, -0.5, 0.5) * FREQS[1]
+    freqs = freqs[freqs >= 250]
+    if len(freqs) < 20:
+        return 0.0
+    angles = 2 * np.pi * 12 * np.log2(freqs / 440.0)
+    return float(np.abs(np.mean(np.exp(1j * angles))))
+
+
+def _syllable_share(power: np.ndarray) -> float:
+    """Share of the voice band's level modulation at 3-6 Hz, the rate of spoken syllables."""
+    band = (FREQS > 300) & (FREQS < 3400)
+    level = np.log(np.maximum(power[:, band].sum(axis=1), 1e-10))
+    modulation = np.abs(np.fft.rfft((level - level.mean()) * np.hanning(len(level)))) ** 2
+    rates = np.fft.rfftfreq(len(level), 1 / FPS)
+    total = modulation[(rates >= 0.5) & (rates <= 20)].sum()
+    return float(modulation[(rates >= 3) & (rates <= 6)].sum() / total) if total > 0 else 0.0
+
+
+def _pauses(power: np.ndarray) -> float:
+    """Share of frames 25 dB under the loud ones: gaps between words or calls."""
+    level = 10 * np.log10(np.maximum(power.sum(axis=1), 1e-12))
+    return float((level < np.percentile(level, 95) - 25).mean())
+
+
+def _flatness(power: np.ndarray) -> float:
+    """Median spectral flatness (geometric over arithmetic mean): 1 for white noise."""
+    usable = np.maximum(power[::4, 5:], 1e-12)
+    return float(np.median(np.exp(np.log(usable).mean(axis=1)) / usable.mean(axis=1)))
+
+
+def _mode(spectrum: np.ndarray) -> str:
+    usable = (FREQS >= 55) & (FREQS <= 2000)
+    pitch = np.round(12 * np.log2(FREQS[usable] / 440.0)).astype(int) % 12
     chroma = np.bincount(pitch, weights=spectrum[:, usable].sum(axis=0), minlength=12)
+    if not chroma.any():
+        return ""
     scores = {name: max(np.corrcoef(np.roll(profile, key), chroma)[0, 1] for key in range(12))
               for name, profile in (("major", MAJOR), ("minor", MINOR))}
     return max(scores, key=scores.get)
+
+
+@dataclass
+class AnalysisResult:
+    analysed: int = 0  # files decoded now
+    cached: int = 0  # features taken from the cache
+    assigned: int = 0  # tracks that got upbeat/calm from their features
+    failed: int = 0
+    not_music: int = 0  # analysed tracks that are speech, silence, noise or nature sounds
+    seconds: float = 0.0
+    cancelled: bool = False
+
+
+def analyse_library(store: Store, folder: str | os.PathLike | None = None,
+                    progress: Callable[[int, int], None] | None = None,
+                    cancel: threading.Event | None = None) -> AnalysisResult:
+    """Measure the tracks under `folder` (cached by path + size + mtime) and give those
+    without an upbeat/calm bucket one, relative to the library; see library.analysis."""
+    from moodplayer.library.analysis import analyse_library as run
+
+    return run(store, folder, progress=progress, cancel=cancel)

@@ -33,6 +33,15 @@ class Track:
     skips: int
     last_played: float | None  # epoch seconds
     buckets: dict[str, str] = field(default_factory=dict)  # effective bucket -> reason
+    language: str = ""  # e.g. "Telugu", "Hindi", "English" (library.language); "" when unknown
+    tempo: float | None = None  # measured BPM (library.analysis)
+    energy: float | None = None  # 0..1, relative to the other tracks of the library
+    music: bool | None = None  # False for speech, silence, noise, nature sounds; None: not measured
+    sound: str = ""  # what the analysis heard, e.g. "sounds like speech, not music"
+
+    def __post_init__(self) -> None:
+        if self.music is not None:
+            self.music = bool(self.music)  # SQLite hands back 0/1
 
     @property
     def display_title(self) -> str:
@@ -50,6 +59,18 @@ class Features:
     brightness: float = 0.0  # spectral centroid, Hz
     mode: str = ""  # "major" / "minor"
     error: str | None = None
+    loudness: float = -70.0  # integrated, LUFS (BS.1770 gated)
+    loudness_max: float = -70.0  # loudest 3 s (short-term), LUFS
+    loudness_range: float = 0.0  # LU, between the 10th and 95th percentile of short-term loudness
+    crest: float = 0.0  # peak over RMS, dB: low for limited, loud masters
+    onset_rate: float = 0.0  # attacks per second
+    percussion: float = 0.0  # 0..1, share of the spectrum the strongest attacks hit at once
+    flux: float = 0.0  # mean spectral change against the sound's level
+    tuning: float = 0.0  # 0..1, how well spectral peaks sit on a semitone grid (music does)
+    syllables: float = 0.0  # 0..1, share of level modulation at speech's 3-6 Hz
+    pauses: float = 0.0  # share of near-silent frames
+    flatness: float = 0.0  # 0 tonal .. 1 white noise
+    seconds: float = 0.0  # how much audio was measured
 
 
 

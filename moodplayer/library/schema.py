@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+# The audio_features columns as migration 3 made them (Features' fields, in order).
+FEATURE_COLUMNS_3 = ("tempo", "clarity", "punch", "energy_db", "brightness", "mode", "error", "loudness",
+                     "loudness_max", "loudness_range", "crest", "onset_rate", "percussion", "flux",
+                     "tuning", "syllables", "pauses", "flatness", "seconds")
+
 MIGRATIONS = (
     # 1: first schema.
     """
@@ -80,14 +85,30 @@ MIGRATIONS = (
         error TEXT
     );
     """,
+    # 3: more measures (loudness, drums, is it music); the old cache lacks them, so it goes.
+    # Per track: language (tags, script, folder words) and what the analysis found.
+    f"""
+    DROP TABLE audio_features;
+    CREATE TABLE audio_features (
+        path BLOB PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        {", ".join(FEATURE_COLUMNS_3)}
+    );
+    ALTER TABLE tracks ADD COLUMN language TEXT NOT NULL DEFAULT '';
+    ALTER TABLE tracks ADD COLUMN tempo REAL;
+    ALTER TABLE tracks ADD COLUMN energy REAL;
+    ALTER TABLE tracks ADD COLUMN music INTEGER;
+    ALTER TABLE tracks ADD COLUMN sound TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 TRACK_COLUMNS = ("id", "path", "title", "artist", "album", "album_artist", "track_no", "year", "genre",
                  "mood", "bpm", "duration", "has_cover", "rating", "tag_play_count", "added_at",
-                 "missing", "unplayable")
+                 "missing", "unplayable", "language", "tempo", "energy", "music", "sound")
 # Columns the scanner writes from a file's tags, in this order.
 TAG_COLUMNS = ("title", "artist", "album", "album_artist", "track_no", "year", "genre", "mood", "bpm",
-               "duration", "has_cover", "rating", "tag_play_count")
+               "duration", "has_cover", "rating", "tag_play_count", "language")
 
 SELECT_TRACKS = f"""
     SELECT {", ".join("t." + c for c in TRACK_COLUMNS)},
@@ -103,4 +124,4 @@ SELECT_TRACKS = f"""
                FROM play_events GROUP BY track_id) s ON s.track_id = t.id
 """
 
-FEATURE_COLUMNS = ("tempo", "clarity", "punch", "energy_db", "brightness", "mode", "error")
+FEATURE_COLUMNS = FEATURE_COLUMNS_3

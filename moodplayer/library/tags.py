@@ -52,6 +52,7 @@ class Tags:
     has_cover: bool = False
     rating: float | None = None  # 0..1
     tag_play_count: int | None = None
+    language: str = ""  # the TLAN / LANGUAGE tag as written; the scanner stores the detected language
 
     def values(self) -> tuple:
         """In store.TAG_COLUMNS order (astuple() would deep-copy: slow in the scan loop)."""
