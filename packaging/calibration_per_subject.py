@@ -89,14 +89,15 @@ def subject_numbers(rows: list[dict], work: Path) -> dict:
             got = hits(test, work, profile)
             counts[key][0] += got[0]
             counts[key][1] += got[1]
-    result["one_per_expression_on_other_images"] = {"n": counts["none"][1] // 1,
+    result["one_per_expression_on_other_images"] = {"n": counts["none"][1],
                                                     "none": counts["none"][0] / counts["none"][1],
                                                     "profile": counts["profile"][0] / counts["profile"][1]}
     return result
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("csv", type=Path)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
