@@ -220,8 +220,25 @@ def test_without_reference_statistics_it_still_adapts(tmp_path, data_dir):
     assert classifier.predict(crops[1])[Emotion.HAPPY] < happy_before
 
 
-def test_the_adaptation_costs_well_under_a_tenth_of_a_millisecond():
-    assert cal.adapt_time_ms(500) < 0.1
+def test_classify_applies_a_profile(tmp_path, data_dir, capsys):
+    photo = data_dir / "astronaut.png"
+    (tmp_path / "faces" / "neutral").mkdir(parents=True)
+    (tmp_path / "faces" / "neutral" / "me.png").write_bytes(photo.read_bytes())
+    profile = tmp_path / "p.json"
+    assert main(["calibrate", "--images", str(tmp_path / "faces"), "--profile", str(profile)]) == 0
+    capsys.readouterr()
+    assert main(["classify", str(photo), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["images"][0]["faces"][0]["emotion"] == "happy"
+    assert main(["classify", str(photo), "--profile", str(profile), "--json"]) == 0
+    face = json.loads(capsys.readouterr().out)["images"][0]["faces"][0]
+    assert face["emotion"] == "neutral" and face["probabilities"]["neutral"] > 0.5
+    data = json.loads(profile.read_text())
+    data["model_sha256"] = "f" * 64
+    profile.write_text(json.dumps(data))
+    assert main(["classify", str(photo), "--profile", str(profile), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "another model file" in captured.err
+    assert json.loads(captured.out)["images"][0]["faces"][0]["emotion"] == "happy"
 
 
 def test_labels_order_is_the_profiles():

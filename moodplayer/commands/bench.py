@@ -51,6 +51,7 @@ def run(args) -> int:
 
 
 def vision_benchmark(video: Path, frames: int) -> dict:
+    from moodplayer.vision.calibration import adapt_time_ms
     from moodplayer.vision.pipeline import VisionPipeline
     from moodplayer.vision.runtime import interpreter_class
     from moodplayer.vision.sources import CaptureSource, SourceUnavailable
@@ -84,6 +85,7 @@ def vision_benchmark(video: Path, frames: int) -> dict:
     payload["fps_sustained"] = round(frames / wall, 1)
     payload["cpu_cores_used"] = round(cpu / wall, 2)
     payload["gui_frame_ms_p50"], payload["gui_frame_ms_p95"] = _percentiles(gui_benchmark(kept))
+    payload["calibration_ms"] = adapt_time_ms()  # what a profile adds per frame (median)
     return payload
 
 
@@ -152,6 +154,7 @@ def _describe(p: dict) -> str:
              f"{Path(p['video']).name}, {p['threads']} thread ({p['runtime']}), "
              f"face in {p['frames_with_face']}",
              row("detect"), row("classify"), row("frame"), row("gui_frame"),
+             f"  calibration adds {p['calibration_ms']:.4f} ms per frame",
              f"  sustained {p['fps_sustained']:.1f} fps with capture, {p['cpu_cores_used']:.2f} cores busy",
              f"library: {_library_text(p['library'])}"]
     return "\n".join(lines)

@@ -18,6 +18,7 @@ from moodplayer.emotions import LABELS, Emotion
 def add_arguments(parser) -> None:
     parser.add_argument("images", nargs="+", metavar="IMAGE", help="image files (png, jpg, ...)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--profile", metavar="JSON", help="apply this calibration profile")
     parser.epilog = ("exit status: 0 when every image was read, 1 when some could not be (each gets an "
                      "\"error\"; the others are still reported), 2 when the models cannot be loaded")
 
@@ -27,7 +28,8 @@ def run(args) -> int:
     from moodplayer.vision.detector import FaceDetector
 
     try:
-        detector, classifier = FaceDetector(num_threads=1), EmotionClassifier(num_threads=1)
+        detector = FaceDetector(num_threads=1)
+        classifier = _calibrated(args.profile) if args.profile else EmotionClassifier(num_threads=1)
     except (OSError, ValueError, RuntimeError) as exc:
         return fail(f"cannot load the vision models: {exc}", 2)
     reports = [classify_image(path, detector, classifier) for path in args.images]
@@ -65,3 +67,15 @@ def _describe(report: dict) -> str:
         lines.append(f"  face {number} at x={x} y={y} {w}x{h} (score {face['score']:.2f}): "
                      f"{face['emotion']}  [{shares}]")
     return "\n".join(lines)
+
+
+def _calibrated(profile: str):
+    """The classifier with this calibration profile; a profile it cannot use is said and skipped."""
+    import sys
+
+    from moodplayer.vision.calibration import open_classifier
+
+    classifier, message = open_classifier(profile)
+    if message:
+        print(f"moodplayer: {message}", file=sys.stderr)
+    return classifier
