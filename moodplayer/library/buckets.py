@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from moodplayer.library import genres
+
 BUCKETS = ("upbeat", "calm", "rap", "devotional", "instrumental")
 
 TEMPO = frozenset({"upbeat", "calm"})
@@ -105,7 +107,12 @@ def assign(*, genre: str = "", mood: str = "", bpm: float | None = None, title: 
     add(_MOOD, "mood tag", mood.strip())
     # Mood tag decides upbeat vs calm when it says either; otherwise genre may.
     tempo_decided = bool({"upbeat", "calm"} & found.keys())
-    add(_GENRE, "genre", genre.strip(), [b for b in BUCKETS if not (tempo_decided and b in TEMPO)])
+    known = genres.lookup(genre) if genre.strip() else []
+    if known:
+        lean = _add_genres(found, known, _shown(genre), tempo_decided)
+    else:  # words the taxonomy lacks ("Bhakti Geetham"): the keyword rules
+        lean = None
+        add(_GENRE, "genre", genre.strip(), [b for b in BUCKETS if not (tempo_decided and b in TEMPO)])
     add(_TITLE, "title", title.strip())
     add(_ALBUM, "album", album.strip())
     for folder in folders:
@@ -115,4 +122,29 @@ def assign(*, genre: str = "", mood: str = "", bpm: float | None = None, title: 
             found["upbeat"] = f"BPM {bpm:g} → upbeat"
         elif bpm <= CALM_MAX_BPM and "rap" not in found:  # rap sits at 80-95 BPM yet is rarely calm
             found["calm"] = f"BPM {bpm:g} → calm"
+    if lean and not TEMPO & found.keys():
+        found[lean[0]] = lean[1]
     return {bucket: found[bucket] for bucket in BUCKETS if bucket in found}
+
+
+def _add_genres(found: dict[str, str], known: list[genres.Genre], shown: str,
+                tempo_decided: bool) -> tuple[str, str] | None:
+    """Buckets and a strong energy prior from the genres; a lean prior is returned, for when
+    no BPM tag decides ("Ambient" is calm unless its BPM says 128)."""
+    lean = None
+    for genre in known:
+        for bucket in genre.buckets:
+            found.setdefault(bucket, f"genre '{shown}' → {bucket}")
+        if genre.energy and not tempo_decided and not TEMPO & found.keys():
+            if genre.strong:
+                found[genre.energy] = f"genre '{shown}' → {genre.energy}"
+            elif lean is None:
+                lean = genre.energy, f"genre '{shown}' → {genre.energy}"
+    return lean
+
+
+def _shown(genre: str) -> str:
+    """The tag as a person reads it: numeric ID3 references by name, null bytes as '; '."""
+    if re.fullmatch(r"[\s()\d\x00]+", genre):
+        return ", ".join(genres.split(genre)) or genre.strip()
+    return "; ".join(p.strip() for p in genre.split("\x00") if p.strip())
