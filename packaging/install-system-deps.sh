@@ -6,7 +6,7 @@
 #   install-system-deps.sh run    that, plus what Qt's X11 (xcb) window needs
 set -euo pipefail
 
-packages=(libvlc5 vlc-plugin-base libvlc-bin libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
+packages=(libvlc5 vlc-plugin-base libvlc-bin sqlite3 libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
 # The desktop-integration checks: entry and AppStream validators, a session bus, an MPRIS client.
 if [ "${1:-run}" = test ]; then packages+=(desktop-file-utils appstream dbus-daemon playerctl); fi
 if [ "${1:-run}" = run ]; then

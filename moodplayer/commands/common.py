@@ -27,18 +27,25 @@ def open_store(db_path: str | None):
     from moodplayer.library.store import Store, StoreError
 
     try:
-        return Store(db_path) if db_path else Store.open_default()
+        store = Store(db_path) if db_path else Store.open_default()
     except (OSError, sqlite3.Error, StoreError) as exc:
         fail(f"cannot open the library database: {exc}")
         return None
+    if store.recovery is not None:
+        print(f"moodplayer: {store.recovery.message}", file=sys.stderr)
+    return store
 
 
 def scan_folder(store, folder):
     """scan() with a clear message for a folder that cannot be read; None then."""
     from moodplayer.library.scanner import scan
+    from moodplayer.library.store import StoreError
 
     try:
         return scan(store, folder)
     except OSError as exc:
         fail(f"cannot scan {folder}: {exc.strerror or exc}")
+        return None
+    except StoreError as exc:  # a read-only or full disk under the database
+        fail(str(exc))
         return None

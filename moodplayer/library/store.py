@@ -24,7 +24,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from moodplayer.library.buckets import BUCKETS
+from moodplayer.library.connection import StoreError, StoreFull, StoreReadOnly, write_error  # noqa: F401
 from moodplayer.library.records import Features, FileRecord, FileState, Track  # noqa: F401 (re-exported)
+from moodplayer.library.recovery import RecoveryReport, open_database
 from moodplayer.library.schema import (  # noqa: F401 (re-exported)
     FEATURE_COLUMNS,
     MIGRATIONS,
@@ -40,32 +42,66 @@ WEIGHT_MIN, WEIGHT_MAX = 0.1, 5.0
 MOVED_HERE = "you moved it here"
 
 
-class StoreError(Exception):
-    """The database cannot be used (e.g. written by a newer MoodPlayer)."""
-
-
 class Store:
+    """recovery: what was salvaged when the file was found damaged on open (else None).
+    read_only: the file could only be opened for reading; every write raises StoreReadOnly.
+    write_problem: the first failed write of a play event (those are dropped, not raised)."""
+
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        try:
-            self._conn = self._connect()
-        except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError):
-                raise  # locked, unreadable, no space: the file itself is fine
-            self._move_aside(exc)
-            self._conn = self._connect()
+        opened = open_database(self.path)
+        self._conn = opened.conn
+        self.recovery: RecoveryReport | None = opened.recovery
+        self.read_only = opened.read_only
+        self.write_problem: str | None = opened.problem
+        self._play_write_failed = False
 
     @classmethod
     def open_default(cls) -> Store:
+        """The app's own library, backed up once a day."""
         from moodplayer.config import database_path
 
-        return cls(database_path())
+        store = cls(database_path())
+        store.backup_daily()
+        return store
 
     def close(self) -> None:
+        """Checkpoint the WAL into the main file, so the .sqlite3 alone holds everything."""
         with self._lock:
+            if self._conn is None:
+                return
+            if not self.read_only:
+                try:
+                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                except sqlite3.Error as exc:
+                    log.warning("Could not checkpoint %s on close: %s", self.path, exc)
             self._conn.close()
+            self._conn = None
+
+    def checkpoint(self) -> bool:
+        """Copy the WAL into the main file without waiting for readers; call it now and then
+        (the app: every few minutes). False when it could not finish (a reader holds old pages)."""
+        if self.read_only:
+            return True
+        with self._lock:
+            try:
+                busy = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[0]
+            except sqlite3.Error as exc:
+                log.warning("Could not checkpoint %s: %s", self.path, exc)
+                return False
+        return busy == 0
+
+    def backup_daily(self) -> Path | None:
+        """Today's backup in backups/ beside the file (the last 3 days kept); never raises."""
+        from moodplayer.library.backup import daily_backup
+
+        try:
+            with self._lock:
+                return daily_backup(self._conn, self.path)
+        except (OSError, sqlite3.Error) as exc:
+            log.warning("Could not back up the library %s: %s", self.path, exc)
+            return None
 
     def __enter__(self) -> Store:
         return self
@@ -73,63 +109,27 @@ class Store:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    # --- opening ---------------------------------------------------------------------------------
-
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10.0)
-        try:
-            check = conn.execute("PRAGMA quick_check").fetchone()[0]
-            if check != "ok":
-                raise sqlite3.DatabaseError(f"integrity check failed: {check}")
-            self._check_version(conn)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            self._migrate(conn)
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
-    def _check_version(self, conn: sqlite3.Connection) -> None:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise StoreError(f"{self.path} was written by a newer MoodPlayer (schema {version}); "
-                             f"this one knows up to {len(MIGRATIONS)}")
-
-    def _migrate(self, conn: sqlite3.Connection) -> None:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in script.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {number}")
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-
-    def _move_aside(self, exc: Exception) -> None:
-        kept = self.path.with_name(f"{self.path.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
-        log.warning("Library database %s is unreadable (%s); kept it as %s and started a new one",
-                    self.path, exc, kept)
-        for suffix in ("", "-wal", "-shm"):
-            source = Path(str(self.path) + suffix)
-            if source.exists():
-                os.replace(source, Path(str(kept) + suffix))
-
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write; a disk that refuses it becomes a StoreError with a plain message."""
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+            if self.read_only:
+                raise StoreReadOnly(self.write_problem or f"{self.path} is read-only")
             try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+                self._conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                problem = write_error(exc, self.path)
+                if problem is None:
+                    raise
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise problem from exc
 
     def _query(self, sql: str, params: Iterable = ()) -> list[tuple]:
         with self._lock:
@@ -241,13 +241,22 @@ class Store:
             else:
                 conn.execute("DELETE FROM favourites WHERE track_id = ?", (track_id,))
 
-    def record_play(self, track_id: int, event: str, emotion: str | None = None) -> None:
+    def record_play(self, track_id: int, event: str, emotion: str | None = None) -> bool:
+        """False when the disk refused it: the music goes on, the event is dropped, and only the
+        first such failure is logged (and kept in `write_problem` for the window)."""
         if event not in PLAY_EVENTS:
             raise ValueError(f"unknown play event {event!r}; expected one of {PLAY_EVENTS}")
-        with self._transaction() as conn:
-            self._require_track(conn, track_id)
-            conn.execute("INSERT INTO play_events (track_id, event, emotion, at) VALUES (?, ?, ?, ?)",
-                         (track_id, event, emotion, time.time()))
+        try:
+            with self._transaction() as conn:
+                self._require_track(conn, track_id)
+                conn.execute("INSERT INTO play_events (track_id, event, emotion, at) VALUES (?, ?, ?, ?)",
+                             (track_id, event, emotion, time.time()))
+        except StoreError as exc:
+            if not self._play_write_failed:
+                log.warning("Play history is not being saved: %s", exc)
+            self._play_write_failed, self.write_problem = True, self.write_problem or str(exc)
+            return False
+        return True
 
     def play_events(self, track_id: int) -> list[tuple[str, str | None, float]]:
         """(event, emotion, epoch seconds), oldest first."""
