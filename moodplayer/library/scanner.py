@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from moodplayer.library.buckets import BUCKETS, assign
+from moodplayer.library.language import detect
 from moodplayer.library.store import FileRecord, FileState, Store
 from moodplayer.library.tags import AUDIO_EXTENSIONS, BrokenFile, read_tags
 
@@ -143,6 +144,8 @@ class _Run:
                 self.store.mark_unplayable(state.id, str(exc))
             return
         folders = _folders(self.root, candidate.path)
+        tags.language = detect(tag=tags.language, title=tags.title, artist=tags.artist, album=tags.album,
+                               genre=tags.genre, folders=folders)
         buckets = assign(genre=tags.genre, mood=tags.mood, bpm=tags.bpm, title=tags.title,
                          album=tags.album, folders=folders)
         if state is None:

@@ -14,8 +14,10 @@ from dataclasses import dataclass, fields
 
 import mutagen
 from mutagen.aiff import AIFF
+from mutagen.apev2 import APEv2
 from mutagen.asf import ASF
 from mutagen.flac import FLAC
+from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 from mutagen.oggflac import OggFLAC
@@ -78,7 +80,10 @@ def read_tags(path: str) -> Tags:
         try:
             audio = mutagen.File(handle, options=kind) if isinstance(kind, tuple) else kind(handle)
         except Exception as exc:  # mutagen raises many kinds for damaged files
-            raise BrokenFile(f"not a readable {extension[1:].upper()} file: {_short(exc)}") from exc
+            tags = _tags_alone(path) if kind is MP3 else None
+            if tags is None:
+                raise BrokenFile(f"not a readable {extension[1:].upper()} file: {_short(exc)}") from exc
+            return tags
     if audio is None:
         raise BrokenFile(f"not a readable {extension[1:].upper()} file: unknown stream")
     length = getattr(audio.info, "length", None)
@@ -87,6 +92,45 @@ def read_tags(path: str) -> Tags:
     tags = _read(audio, path)
     tags.duration = float(length)
     return tags
+
+
+def _tags_alone(path: str) -> Tags | None:
+    """The ID3 or APEv2 tag of an MP3 whose audio mutagen cannot find ("can't sync to MPEG
+    frame"): libVLC plays many such files, and an unplayable one is marked at play time.
+    Duration from TLEN, else None."""
+    try:
+        frames = ID3(path)
+    except Exception:  # no ID3 header, or a broken one: try APEv2
+        frames = None
+    if frames is not None and len(frames):
+        tags = _from_id3(frames)
+        length = _number(str(frames["TLEN"].text[0])) if "TLEN" in frames and frames["TLEN"].text else None
+        tags.duration = length / 1000 if length else None
+        return tags
+    try:
+        ape = APEv2(path)
+    except Exception:
+        return None
+    return _from_ape(ape) if len(ape) else None
+
+
+def _from_ape(items) -> Tags:
+    def text(*keys: str) -> str:
+        for key in keys:
+            if key in items and str(items[key]).strip():
+                return str(items[key]).replace("\x00", "; ").strip()
+        return ""
+
+    return Tags(title=text("Title"), artist=text("Artist"), album=text("Album"),
+                album_artist=text("Album Artist", "AlbumArtist"), track_no=_number(text("Track")),
+                year=_year(text("Year")), genre=_genre(text("Genre")), mood=text("Mood"),
+                bpm=_bpm(text("BPM")), has_cover="Cover Art (Front)" in items,
+                language=text("Language"))
+
+
+def _genre(text: str) -> str:
+    """Null bytes (ID3v2.4 lists written into one string) as "; "; empty parts dropped."""
+    return "; ".join(part.strip() for part in text.split("\x00") if part.strip())
 
 
 def _read(audio, path: str) -> Tags:
@@ -111,8 +155,8 @@ def _from_id3(frames) -> Tags:
     genre = frames.get("TCON")
     tags = Tags(title=text("TIT2"), artist=text("TPE1"), album=text("TALB"), album_artist=text("TPE2"),
                 track_no=_number(text("TRCK")), year=_year(text("TDRC") or text("TYER")),
-                genre=", ".join(genre.genres) if genre is not None else "",
-                mood=text("TMOO"), bpm=_bpm(text("TBPM")),
+                genre=_genre(", ".join(genre.genres)) if genre is not None else "",
+                mood=text("TMOO"), bpm=_bpm(text("TBPM")), language=text("TLAN"),
                 rating=_fraction(text("TXXX:FMPS_Rating")),
                 tag_play_count=_number(text("TXXX:FMPS_Playcount")))
     for key, frame in frames.items():
@@ -137,8 +181,8 @@ def _from_vorbis(comments) -> Tags:
     return Tags(title=text("title"), artist=text("artist"), album=text("album"),
                 album_artist=text("albumartist", "album artist", "album_artist"),
                 track_no=_number(text("tracknumber")), year=_year(text("date", "year")),
-                genre=text("genre"), mood=text("mood"), bpm=_bpm(text("bpm", "tempo")),
-                has_cover=bool(text("metadata_block_picture", "coverart")),
+                genre=_genre(text("genre")), mood=text("mood"), bpm=_bpm(text("bpm", "tempo")),
+                has_cover=bool(text("metadata_block_picture", "coverart")), language=text("language"),
                 rating=_fraction(text("fmps_rating")), tag_play_count=_number(text("fmps_playcount")))
 
 
@@ -154,7 +198,8 @@ def _from_mp4(atoms) -> Tags:
     tempo = atoms.get("tmpo")
     return Tags(title=text("©nam"), artist=text("©ART"), album=text("©alb"), album_artist=text("aART"),
                 track_no=(track[0][0] or None) if track else None, year=_year(text("©day")),
-                genre=text("©gen"), mood=text("----:com.apple.iTunes:MOOD"),
+                genre=_genre(text("©gen")), mood=text("----:com.apple.iTunes:MOOD"),
+                language=text("----:com.apple.iTunes:LANGUAGE"),
                 bpm=_bpm(str(tempo[0])) if tempo else _bpm(text("----:com.apple.iTunes:BPM")),
                 has_cover=bool(atoms.get("covr")),
                 rating=_fraction(text("----:com.apple.iTunes:FMPS_Rating")),
@@ -172,7 +217,8 @@ def _from_asf(attributes) -> Tags:
         rating = round(min(shared, 99) / 99, 3)
     return Tags(title=text("Title"), artist=text("Author"), album=text("WM/AlbumTitle"),
                 album_artist=text("WM/AlbumArtist"), track_no=_number(text("WM/TrackNumber")),
-                year=_year(text("WM/Year")), genre=text("WM/Genre"), mood=text("WM/Mood"),
+                year=_year(text("WM/Year")), genre=_genre(text("WM/Genre")), mood=text("WM/Mood"),
+                language=text("WM/Language"),
                 bpm=_bpm(text("WM/BeatsPerMinute")), has_cover=bool(attributes.get("WM/Picture")),
                 rating=rating, tag_play_count=_number(text("FMPS/Playcount")))
 
