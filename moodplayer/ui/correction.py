@@ -1,0 +1,100 @@
+""""That's not my mood": next to the mood label, "I'm actually… happy / sad / …".
+
+It sets the mood now (through the bridge, as a camera mood: the music follows) and
+teaches the calibration profile the face the camera sees at that moment. Unlike the
+override buttons, which choose music and teach nothing about the face.
+
+attach_calibration(window, bridge, camera, calibration) adds the control, the Settings
+box and the calibration dialog to a MainWindow; app.py calls it once.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMenu, QToolButton
+
+from moodplayer.emotions import Emotion
+from moodplayer.ui.calibration_dialog import CalibrationBox, CalibrationDialog, add_to_settings
+from moodplayer.ui.tasks import run_in_background
+
+
+class CorrectionButton(QToolButton):
+    corrected = Signal(object)  # the Emotion the user says she feels
+
+    def __init__(self, bridge, calibration, parent=None):
+        super().__init__(parent)
+        self.bridge, self.calibration = bridge, calibration
+        self.setText("That's not my mood")
+        self.setToolTip("Tell MoodPlayer how you actually feel: the music follows, and it learns your face")
+        self.setAccessibleName("That's not my mood")
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self)
+        menu.addSection("I'm actually…")
+        for emotion in Emotion:
+            action = menu.addAction(emotion.label)
+            action.triggered.connect(lambda _=False, e=emotion: self.correct(e))
+        self.setMenu(menu)
+
+    def correct(self, emotion: Emotion) -> None:
+        """Set the mood now and, when a face was seen, learn it as `emotion` (off the GUI thread)."""
+        self.bridge.on_camera_mood(emotion)
+        reading = self.calibration.latest_reading()
+        self.corrected.emit(emotion)
+        if reading is None:
+            self.bridge.message.emit("info", f"Mood set to {emotion.label}. No face seen yet, so "
+                                             "nothing was learned about your face.")
+            return
+        run_in_background(lambda: self.calibration.teach(emotion, [reading]),
+                          on_done=lambda ok: self._taught(emotion, ok), context=self)
+
+    def _taught(self, emotion: Emotion, ok: bool) -> None:
+        if ok:
+            self.bridge.message.emit("info", f"Mood set to {emotion.label}; MoodPlayer will read "
+                                             "this face of yours as that from now on.")
+        else:
+            self.bridge.message.emit("warning", self.calibration.message or "Could not save the calibration.")
+
+
+class CalibrationUi(QObject):
+    """The calibration pieces of one window: correction button, dialog, Settings box."""
+
+    def __init__(self, window, bridge, camera, calibration):
+        super().__init__(window)
+        self.window, self.camera, self.calibration = window, camera, calibration
+        self.dialog: CalibrationDialog | None = None
+        self.button = CorrectionButton(bridge, calibration, window)
+        layout = window.mood_label.parentWidget().layout()
+        layout.insertWidget(layout.indexOf(window.mood_label) + 1, self.button)
+
+    def open_dialog(self) -> CalibrationDialog:
+        """Non-modal; it collects from the running camera (started here when it is off)."""
+        if self.dialog is not None:
+            self.dialog.raise_()
+            return self.dialog
+        if not self.camera.running:
+            self.camera.set_enabled(True)
+        self.dialog = CalibrationDialog(self.calibration, self.window)
+        self.camera.frame.connect(self.dialog.on_frame)
+        self.dialog.finished.connect(self._closed)
+        self.dialog.show()
+        return self.dialog
+
+    def extend_settings(self, settings_dialog) -> CalibrationBox:
+        box = CalibrationBox(self.calibration, self.open_dialog, settings_dialog)
+        add_to_settings(settings_dialog, box)
+        return box
+
+    def offer(self) -> None:
+        """First start: the dialog opens beside the window; "Skip"/"Finish" close it."""
+        if self.camera.choice.enabled and not any(self.calibration.counts().values()):
+            self.open_dialog()
+
+    def _closed(self) -> None:
+        self.camera.frame.disconnect(self.dialog.on_frame)
+        self.dialog.deleteLater()
+        self.dialog = None
+
+
+def attach_calibration(window, bridge, camera, calibration) -> CalibrationUi:
+    window.calibration_ui = CalibrationUi(window, bridge, camera, calibration)
+    return window.calibration_ui
