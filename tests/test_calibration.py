@@ -243,3 +243,15 @@ def test_classify_applies_a_profile(tmp_path, data_dir, capsys):
 
 def test_labels_order_is_the_profiles():
     assert LABELS[6] == "neutral"  # NEUTRAL in calibration.py indexes by it
+
+
+def test_the_shipped_reference_belongs_to_the_shipped_model():
+    from moodplayer.vision.reference import load_reference, reference_path
+
+    reference = load_reference(DEFAULT_MODEL, 256)
+    assert reference is not None, (
+        f"{reference_path(DEFAULT_MODEL)} is missing or for another model: after changing the model run "
+        "python -m moodplayer.vision.reference --fer2013 CSV --ferplus CSV")
+    assert reference.counts.min() > 100 and reference.counts.sum() > 20000
+    # Each class's mean logits favour that class: the statistics are of this model's outputs.
+    assert [int(np.argmax(row)) for row in reference.logits] == list(range(7))
