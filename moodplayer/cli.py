@@ -9,6 +9,7 @@ import sys
 import urllib.parse
 
 from moodplayer import __version__
+from moodplayer.config import parse_camera_index
 
 # Each subcommand lives in moodplayer/commands/<name>.py with add_arguments(p) and run(args).
 SUBCOMMANDS = {
@@ -31,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     parser.add_argument("--music-dir", help="music folder to use (remembered)")
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--camera", type=int, metavar="N", help="camera index (default: settings)")
+    source.add_argument("--camera", type=parse_camera_index, metavar="N",
+                        help="camera index, 0 or more (default: settings)")
     source.add_argument("--video", metavar="FILE", help="use a video file as the camera")
     source.add_argument("--no-camera", action="store_true", help="start with the camera off")
     parser.add_argument("--screenshot", metavar="FILE",

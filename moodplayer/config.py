@@ -5,9 +5,10 @@ from __future__ import annotations
 import importlib.resources
 import json
 import logging
+import math
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from platformdirs import PlatformDirs
@@ -69,6 +70,10 @@ def _ensure(path: Path) -> Path:
     return path
 
 
+# What an emotion can play: a bucket, or a pick from play history.
+MAP_TARGETS = ("upbeat", "calm", "rap", "devotional", "instrumental", "favourites", "new")
+
+
 def default_mapping() -> dict[str, list[str]]:
     """Emotion -> what plays. `favourites` and `new` come from play history."""
     return {
@@ -94,33 +99,127 @@ class Settings:
     minimize_to_tray: bool = False
     welcomed: bool = False
     volume: int = 80
+    # What load() replaced by a default (not saved; for the window to show).
+    problems: list[str] = field(default_factory=list, compare=False, repr=False, metadata={"saved": False})
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
-        """Defaults where the file is missing; a broken file is kept aside, not lost."""
-        path = path or settings_path()
+        """Defaults where the file is missing; a file that is not a JSON object is kept aside,
+        not lost; a field of the wrong type or range is reported and gets its default, the
+        others are kept. `problems` lists what was replaced, for the window."""
         try:
+            path = path or settings_path()
             raw = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(raw, dict):
                 raise ValueError("settings file does not hold a JSON object")
         except FileNotFoundError:
             return cls()
         except (OSError, ValueError) as exc:
-            kept = path.with_suffix(".json.broken")
-            log.warning("Settings file %s is unreadable (%s); using defaults, kept it as %s",
-                        path, exc, kept)
+            return cls._unusable(path, exc)
+        settings, problems = cls(), []
+        for item in fields(cls):
+            if item.name not in raw or not item.metadata.get("saved", True):
+                continue
+            default = getattr(settings, item.name)
             try:
-                os.replace(path, kept)
-            except OSError:
-                pass
-            return cls()
-        known = {f.name for f in fields(cls)}
-        settings = cls(**{k: v for k, v in raw.items() if k in known})
-        settings.mapping = {**default_mapping(), **(settings.mapping or {})}
+                setattr(settings, item.name, _checked(item.name, raw[item.name], default, problems))
+            except ValueError as exc:
+                problems.append(f"{item.name}: {exc}; using {default!r}")
+        for problem in problems:
+            log.warning("Settings file %s: %s", path, problem)
+        settings.problems = problems
         return settings
 
-    def save(self, path: Path | None = None) -> None:
-        write_json_atomic(path or settings_path(), asdict(self))
+    @classmethod
+    def _unusable(cls, path: Path | None, exc: Exception) -> Settings:
+        if path is None:  # the config folder itself cannot be made (HOME is a file...)
+            log.warning("No settings folder (%s); using defaults, settings will not be saved", exc)
+            return cls()
+        kept = path.with_suffix(".json.broken")
+        log.warning("Settings file %s is unreadable (%s); using defaults, kept it as %s", path, exc, kept)
+        try:
+            os.replace(path, kept)
+        except OSError:
+            pass
+        return cls()
+
+    def save(self, path: Path | None = None) -> bool:
+        """False (and a warning naming the file) when the disk refuses: the app goes on."""
+        try:
+            path = path or settings_path()
+            write_json_atomic(path, {f.name: getattr(self, f.name) for f in fields(self)
+                                     if f.metadata.get("saved", True)})
+        except OSError as exc:
+            log.warning("Settings not saved to %s: %s", path or "the config folder", exc.strerror or exc)
+            return False
+        return True
+
+
+CHOICES = {"switch_mode": ("after_track", "now"), "angry_plays": ("upbeat", "rap", "both")}
+RANGES = {"camera_index": (0, 99), "volume": (0, 100), "dwell_seconds": (0.0, 60.0)}
+
+
+def _checked(name: str, value, default, problems: list[str]):
+    """`value` if it fits the field `name` (type of `default`, range, choices); else ValueError."""
+    if name == "mapping":
+        return _checked_mapping(value, problems)
+    if name in CHOICES:
+        if value not in CHOICES[name]:
+            raise ValueError(f"{value!r} is not one of {', '.join(CHOICES[name])}")
+        return value
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ValueError(f"{value!r} is not true or false")
+        return value
+    if isinstance(default, int | float):
+        return _checked_number(name, value, default)
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise ValueError(f"{value!r} is not text")
+        return value
+    if default is not None and not isinstance(value, type(default)):
+        raise ValueError(f"{value!r} is not a {type(default).__name__}")
+    return value
+
+
+def _checked_number(name: str, value, default):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{value!r} is not a number")
+    if isinstance(default, int) and value != int(value):
+        raise ValueError(f"{value!r} is not a whole number")
+    low, high = RANGES.get(name, (-math.inf, math.inf))
+    if not low <= value <= high:
+        raise ValueError(f"{value!r} is outside {low}..{high}")
+    return type(default)(value)
+
+
+def _checked_mapping(value, problems: list[str]) -> dict[str, list[str]]:
+    """Emotion -> list of targets; a bad entry gets its default, the good ones stay."""
+    if not isinstance(value, dict):
+        raise ValueError(f"{type(value).__name__} is not an object of emotion -> list of buckets")
+    mapping = default_mapping()
+    for emotion, targets in value.items():
+        if emotion not in mapping:
+            problems.append(f"mapping: unknown emotion {emotion!r} left out")
+        elif not isinstance(targets, list) or not targets or any(t not in MAP_TARGETS for t in targets):
+            problems.append(f"mapping: {emotion}: {targets!r} is not a list of {', '.join(MAP_TARGETS)}; "
+                            f"using {mapping[emotion]!r}")
+        else:
+            mapping[emotion] = list(targets)
+    return mapping
+
+
+def parse_camera_index(text: str) -> int:
+    """--camera N: a whole number >= 0 (OpenCV crashed on -1)."""
+    import argparse
+
+    try:
+        index = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"camera index must be a whole number, not {text!r}") from None
+    if not 0 <= index <= RANGES["camera_index"][1]:
+        raise argparse.ArgumentTypeError(f"camera index must be 0..{RANGES['camera_index'][1]}, not {index}")
+    return index
 
 
 def write_json_atomic(path: Path, data) -> None:

@@ -66,3 +66,82 @@ def test_crash_while_serialising_leaves_the_old_file(tmp_path):
     with pytest.raises(TypeError):
         write_json_atomic(target, {"version": object()})
     assert json.loads(target.read_text()) == {"version": 1}
+
+
+@pytest.mark.parametrize("raw, field, default", [
+    ({"volume": "loud"}, "volume", 80), ({"volume": None}, "volume", 80), ({"volume": 1e300}, "volume", 80),
+    ({"volume": 150}, "volume", 80), ({"volume": True}, "volume", 80), ({"volume": 3.5}, "volume", 80),
+    ({"camera_index": -1}, "camera_index", 0), ({"camera_index": "0"}, "camera_index", 0),
+    ({"dwell_seconds": float("nan")}, "dwell_seconds", 2.5), ({"camera_enabled": "yes"}, "camera_enabled", True),
+    ({"switch_mode": "later"}, "switch_mode", "after_track"), ({"music_dir": 7}, "music_dir", ""),
+    ({"mapping": ["calm"]}, "mapping", config.default_mapping()),
+])
+def test_a_bad_field_gets_its_default_and_the_rest_is_kept(raw, field, default, caplog):
+    config.settings_path().write_text(json.dumps({**raw, "music_dir": raw.get("music_dir", "/music"),
+                                                  "angry_plays": "rap"}), encoding="utf-8")
+    loaded = Settings.load()
+    assert getattr(loaded, field) == default
+    assert loaded.angry_plays == "rap"  # the good fields stay
+    if field != "music_dir":
+        assert loaded.music_dir == "/music"
+    assert any(p.startswith(f"{field}:") for p in loaded.problems), loaded.problems
+    assert field in caplog.text and str(config.settings_path()) in caplog.text
+    assert config.settings_path().exists()  # the file is not moved aside for one bad field
+
+
+def test_a_bad_mapping_entry_is_replaced_and_the_good_ones_kept():
+    config.settings_path().write_text(json.dumps({"mapping": {"sad": 7, "happy": ["rap"], "bored": ["calm"],
+                                                              "fear": ["nowhere"]}}))
+    loaded = Settings.load()
+    assert loaded.mapping["happy"] == ["rap"]
+    assert loaded.mapping["sad"] == ["calm"] and loaded.mapping["fear"] == ["devotional"]
+    assert "bored" not in loaded.mapping
+    assert len(loaded.problems) == 3
+    loaded.save()
+    assert "problems" not in json.loads(config.settings_path().read_text())
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", "null", "\"volume\"", "\xff\xfe"])
+def test_a_file_that_is_not_an_object_is_moved_aside(text):
+    path = config.settings_path()
+    path.write_bytes(text.encode("latin-1"))
+    assert Settings.load() == Settings()
+    assert path.with_suffix(".json.broken").read_bytes() == text.encode("latin-1")
+
+
+def test_home_being_a_file_is_a_warning_not_a_traceback(tmp_path, monkeypatch, caplog):
+    home = tmp_path / "home-file"
+    home.write_text("not a folder")
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    settings = Settings.load()
+    assert settings == Settings()
+    settings.music_dir = "/music"
+    assert settings.save() is False
+    assert "Settings not saved" in caplog.text
+
+
+def test_a_read_only_config_folder_keeps_the_app_going(caplog):
+    from tests.test_store_recovery import read_only
+
+    folder = config.config_dir()
+    Settings(volume=20).save()
+    with read_only(folder):
+        settings = Settings.load()
+        assert settings.volume == 20
+        settings.music_dir = "/elsewhere"
+        assert settings.save() is False
+    assert str(folder) in caplog.text and Settings.load().volume == 20
+
+
+@pytest.mark.parametrize("text, ok", [("0", True), ("3", True), ("-1", False), ("x", False), ("1e3", False)])
+def test_camera_argument_must_be_a_small_whole_number(text, ok, capsys):
+    from moodplayer.cli import build_parser
+
+    if ok:
+        assert build_parser().parse_args(["--camera", text]).camera == int(text)
+        return
+    with pytest.raises(SystemExit) as exit_info:
+        build_parser().parse_args(["--camera", text])
+    assert exit_info.value.code == 2 and "camera index must be" in capsys.readouterr().err
