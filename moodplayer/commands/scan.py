@@ -13,6 +13,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--db", metavar="PATH", help="library database (default: the app's own)")
     parser.add_argument("--no-features", action="store_true",
                         help="do not measure tempo and loudness of files whose tags say nothing")
+    parser.add_argument("--list", action="store_true",
+                        help="also list every track with its buckets, reasons, tempo, energy and language")
 
 
 def run(args) -> int:
@@ -29,11 +31,22 @@ def run(args) -> int:
             result.seconds += analyse_library(store, args.folder).seconds
             counts = store.bucket_counts_under(args.folder)
             result.buckets = {bucket: counts.get(bucket, 0) for bucket in result.buckets}
+        tracks = store.tracks(folder=args.folder) if getattr(args, "list", False) else None
     errors = [{"path": _printable(path), "reason": reason} for path, reason in result.errors]
     payload = {"tracks": result.tracks, "buckets": result.buckets, "errors": errors,
                "seconds": round(result.seconds, 3)}
+    if tracks is not None:
+        payload["items"] = [item(track) for track in tracks]
     emit(payload, args.json, _text(payload, result))
     return 0
+
+
+def item(track) -> dict:
+    """One track as `scan --json --list` shows it."""
+    return {"path": _printable(track.path), "title": track.title, "artist": track.artist,
+            "genre": track.genre, "language": track.language, "buckets": dict(track.buckets),
+            "tempo": track.tempo, "energy": track.energy, "music": track.music,
+            "sound": track.sound or None}
 
 
 def _text(payload: dict, result) -> str:
@@ -43,6 +56,10 @@ def _text(payload: dict, result) -> str:
     if payload["errors"]:
         lines.append(f"{len(payload['errors'])} files could not be read:")
         lines += [f"  {error['path']}: {error['reason']}" for error in payload["errors"]]
+    for entry in payload.get("items", []):
+        name = entry["title"] or os.path.basename(entry["path"])
+        found = "; ".join(entry["buckets"].values()) or entry["sound"] or "no bucket"
+        lines.append(f"{name}: {found}")
     return "\n".join(lines)
 
 
