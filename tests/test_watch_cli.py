@@ -92,3 +92,13 @@ def test_watch_bad_files_are_clear_errors(tmp_path, capsys):
     junk.write_bytes(b"not a video at all")
     assert main(["watch", str(junk)]) == 1
     assert "junk.mp4" in capsys.readouterr().err
+
+
+def test_watch_ignores_a_profile_for_another_model(tmp_path, data_dir, capsys):
+    profile = tmp_path / "old.json"
+    profile.write_text(json.dumps({"format": 1, "model_sha256": "1" * 64, "embedding": "gap", "classes": {}}))
+    assert main(["watch", str(data_dir / "astronaut.mp4"), "--profile", str(profile), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "made for another model file" in captured.err
+    timeline = json.loads(captured.out)
+    assert timeline["profile_used"] is False and [c["mood"] for c in timeline["changes"]] == ["happy"]

@@ -73,6 +73,8 @@ class CalibrationUi(QObject):
             return self.dialog
         if not self.camera.running:
             self.camera.set_enabled(True)
+        # Posing for the camera must not change the music: camera moods wait until it closes.
+        self.camera.bridge = _Held(self.camera.bridge)
         self.dialog = CalibrationDialog(self.calibration, self.window)
         self.camera.frame.connect(self.dialog.on_frame)
         self.dialog.finished.connect(self._closed)
@@ -90,9 +92,24 @@ class CalibrationUi(QObject):
             self.open_dialog()
 
     def _closed(self) -> None:
+        if isinstance(self.camera.bridge, _Held):
+            self.camera.bridge = self.camera.bridge.bridge
         self.camera.frame.disconnect(self.dialog.on_frame)
         self.dialog.deleteLater()
         self.dialog = None
+
+
+class _Held:
+    """Stands in for the bridge in the camera controller while the dialog is open."""
+
+    def __init__(self, bridge):
+        self.bridge = bridge
+
+    def on_camera_mood(self, _emotion) -> None:
+        pass
+
+    def __getattr__(self, name):
+        return getattr(self.bridge, name)
 
 
 def attach_calibration(window, bridge, camera, calibration) -> CalibrationUi:

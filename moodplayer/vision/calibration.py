@@ -275,11 +275,12 @@ def summary(classifier: CalibratedClassifier, readings: list[Reading], emotions)
 
 
 def describe_summary(report: dict) -> list[str]:
-    """"your neutral face read as sad 41 % of the time; now neutral 100 %" lines."""
+    """"your resting face read as sad 41 % of the time; now neutral 100 %" lines."""
     lines = []
     for label, entry in report.items():
         before, after = next(iter(entry["before"].items())), next(iter(entry["after"].items()))
-        lines.append(f"your {label} face read as {before[0]} {before[1]:.0%} of the time; "
+        face = "resting face" if label == "neutral" else f"{label} face"
+        lines.append(f"your {face} read as {before[0]} {before[1]:.0%} of the time; "
                      f"now {after[0]} {after[1]:.0%} ({entry['samples']} samples)")
     return lines
 
