@@ -33,7 +33,10 @@ MIN_LABELLED = 6  # tracks whose tags say upbeat/calm, before any untagged one f
 AGREEMENT = 0.8  # share of the neighbours that must agree
 RELIABLE_TEMPO = (8.0, 0.15)  # seconds measured, clarity: below these the BPM is a guess
 # (feature, weight) of the energy score; tempo and drums drive it most.
-ENERGY_WEIGHTS = {"tempo": 1.5, "percussion": 1.0, "loudness": 1.0, "onset_rate": 1.0, "brightness": 0.5}
+# Standard correlates of arousal: beat rate, drums, loudness, attacks, notes changing, brightness,
+# and density (calm music leaves room: the share of frames that are not near-silent).
+ENERGY_WEIGHTS = {"tempo": 1.5, "percussion": 1.0, "loudness": 1.0, "onset_rate": 1.0, "brightness": 0.5,
+                  "novelty": 1.0, "density": 1.0}
 AUDIO_REASONS = ("measured", "sounds like", "no steady beat", "soft attacks", "quiet sound")
 
 
@@ -173,8 +176,8 @@ def _raw(features: Features) -> list[float]:
     """Energy measures first, in ENERGY_WEIGHTS order; then what only tells tracks apart."""
     tempo = features.tempo if _tempo_reliable(features) else np.nan
     return [np.log2(tempo) if tempo == tempo else np.nan, features.percussion, features.loudness,
-            features.onset_rate, np.log2(max(features.brightness, 50.0)), features.clarity, features.flux,
-            features.loudness_range, features.crest]
+            features.onset_rate, np.log2(max(features.brightness, 50.0)), features.novelty,
+            1 - features.pauses, features.clarity, features.flux, features.loudness_range, features.crest]
 
 
 def _tempo_reliable(features: Features) -> bool:
@@ -201,8 +204,9 @@ def _by_energy(features: Features, energy: float, point: np.ndarray) -> tuple[st
               if sign * z > 0.3][:2]
     pace = f"measured {features.tempo:.0f} BPM" if _tempo_reliable(features) else "measured: no steady beat"
     share = round(100 * (energy if sign > 0 else 1 - energy))
-    than = f"more energetic than {share} % of your music" if sign > 0 else \
-        f"calmer than {share} % of your music"
+    word = "more energetic" if sign > 0 else "calmer"
+    than = f"{word} than {share} % of your music" if share < 100 else \
+        ("the most energetic" if sign > 0 else "the calmest") + " of your music"
     return bucket, f"{', '.join([pace, *chosen])} ({than}) → {bucket}"
 
 

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 RATE = 11025  # analysis sample rate
 HOP = 256
 WINDOW = 1024
-CLIP_SECONDS = 24.0  # decoded from the middle; a track up to 1.5x this is read whole
+CLIP_SECONDS = 24.0  # decoded from the middle of a track...
+WHOLE_SECONDS = 60.0  # ... longer than this; shorter ones are read whole
 SEGMENT_SECONDS = 10.0  # tempo is also measured per segment: rubato and slow middle sections
 # The memory guard: a header outside these is refused before a sample is read.
 MAX_CHANNELS = 8
@@ -85,7 +86,8 @@ def analyse(path: str) -> Features:
         onset_rate=round(_onset_rate(onsets), 2), percussion=round(_percussion(rises), 3),
         flux=round(float(flux.mean() / level), 4), tuning=round(_tuning(spectrum), 3),
         syllables=round(_syllable_share(power), 3), pauses=round(_pauses(power), 3),
-        flatness=round(_flatness(power), 4), seconds=round(len(samples) / RATE, 1))
+        flatness=round(_flatness(power), 4), seconds=round(len(samples) / RATE, 1),
+        novelty=round(_novelty(spectrum), 4))
 
 
 def music_verdict(features: Features) -> tuple[bool, str]:
@@ -134,7 +136,7 @@ def _decode(path: str) -> tuple[np.ndarray, int]:
             check_header(audio.channels, audio.samplerate, audio.frames, os.path.getsize(path))
             rate, want = audio.samplerate, int(audio.samplerate * CLIP_SECONDS)
             count = audio.frames
-            if count > want * 1.5:
+            if count > WHOLE_SECONDS * rate:
                 audio.seek((count - want) // 2)
                 count = want
             step = max(1, rate // RATE)  # whole-number decimation first, chunk by chunk
@@ -277,6 +279,21 @@ def _percussion(rises: np.ndarray) -> float:
     """Share of the spectrum that jumps at once in the strongest attacks: drums hit every band."""
     broadband = (rises[:, FREQS >= 100] > 0.5).mean(axis=1)
     return float(np.percentile(broadband, 95))
+
+
+def _novelty(spectrum: np.ndarray) -> float:
+    """Share of the tonal peaks' energy (100-4000 Hz) that is new in each frame, where no peak
+    sat a bin away before: fast notes score high, held chords and pads near zero."""
+    band = (FREQS >= 100) & (FREQS <= 4000)
+    amp = spectrum[:, band]
+    peaks = np.zeros_like(amp, dtype=bool)
+    middle = amp[:, 1:-1]
+    peaks[:, 1:-1] = (middle > amp[:, :-2]) & (middle > amp[:, 2:]) & (middle > 0.05 * amp.max(axis=1,
+                                                                                             keepdims=True))
+    before = peaks[:-1] | np.roll(peaks[:-1], 1, axis=1) | np.roll(peaks[:-1], -1, axis=1)
+    weight = amp[1:] ** 2
+    held = (weight * peaks[1:]).sum(axis=1)
+    return float(((weight * (peaks[1:] & ~before)).sum(axis=1) / np.maximum(held, 1e-12)).mean())
 
 
 # --- not music -----------------------------------------------------------------------------------

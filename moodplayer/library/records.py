@@ -71,6 +71,7 @@ class Features:
     pauses: float = 0.0  # share of near-silent frames
     flatness: float = 0.0  # 0 tonal .. 1 white noise
     seconds: float = 0.0  # how much audio was measured
+    novelty: float = 0.0  # share of tonal peaks that are new in each frame: how often notes change
 
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 FEATURE_COLUMNS_3 = ("tempo", "clarity", "punch", "energy_db", "brightness", "mode", "error", "loudness",
                      "loudness_max", "loudness_range", "crest", "onset_rate", "percussion", "flux",
                      "tuning", "syllables", "pauses", "flatness", "seconds")
+FEATURE_COLUMNS_4 = (*FEATURE_COLUMNS_3, "novelty")
 
 MIGRATIONS = (
     # 1: first schema.
@@ -101,6 +102,16 @@ MIGRATIONS = (
     ALTER TABLE tracks ADD COLUMN music INTEGER;
     ALTER TABLE tracks ADD COLUMN sound TEXT NOT NULL DEFAULT '';
     """,
+    # 4: one more measure (how often notes change); the cache is rebuilt.
+    f"""
+    DROP TABLE audio_features;
+    CREATE TABLE audio_features (
+        path BLOB PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        {", ".join(FEATURE_COLUMNS_4)}
+    );
+    """,
 )
 
 TRACK_COLUMNS = ("id", "path", "title", "artist", "album", "album_artist", "track_no", "year", "genre",
@@ -124,4 +135,4 @@ SELECT_TRACKS = f"""
                FROM play_events GROUP BY track_id) s ON s.track_id = t.id
 """
 
-FEATURE_COLUMNS = FEATURE_COLUMNS_3
+FEATURE_COLUMNS = FEATURE_COLUMNS_4
