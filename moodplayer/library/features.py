@@ -63,7 +63,7 @@ class RefusedHeader(RuntimeError):
 
 def analyse(path: str) -> Features:
     """Measure one file. Raises NoDecoder, RefusedHeader or OSError/RuntimeError for unreadable audio."""
-    samples, channels = _decode(path)
+    samples, gain = _decode(path)
     if len(samples) < RATE * 2:
         raise RuntimeError("less than two seconds of audio")
     spectrum = _spectrogram(samples)
@@ -74,7 +74,7 @@ def analyse(path: str) -> Features:
     onsets = np.maximum(flux - np.convolve(flux, np.ones(16) / 16, mode="same"), 0)
     tempo, clarity = _steadiest_tempo(onsets)
     level = max(logs.sum(axis=1).mean(), 1e-9)
-    loudness, loudest, spread = _loudness(power, channels)
+    loudness, loudest, spread = _loudness(power, gain)
     rms = float(np.sqrt(np.mean(samples ** 2)))
     return Features(
         tempo=round(tempo, 1), clarity=round(clarity, 3), punch=round(float(onsets.mean() / level), 4),
@@ -125,8 +125,8 @@ def bucket_for(features: Features) -> tuple[str, str] | None:
 
 # --- decoding ------------------------------------------------------------------------------------
 
-def _decode(path: str) -> tuple[np.ndarray, int]:
-    """Mono samples at RATE from the middle CLIP_SECONDS, and the file's channel count."""
+def _decode(path: str) -> tuple[np.ndarray, float]:
+    """Mono samples at RATE from the middle CLIP_SECONDS, and the loudness gain (see _gain)."""
     try:
         import soundfile
     except ImportError as exc:  # without it untagged files keep no tempo bucket
@@ -140,15 +140,31 @@ def _decode(path: str) -> tuple[np.ndarray, int]:
                 audio.seek((count - want) // 2)
                 count = want
             step = max(1, rate // RATE)  # whole-number decimation first, chunk by chunk
-            channels = audio.channels
-            mix = np.full(channels, 1 / channels, dtype=np.float32)  # a matrix product: fast
-            parts = [_decimate(block @ mix, step) for block in
-                     audio.blocks(blocksize=CHUNK_FRAMES * step, frames=count, dtype="float32",
-                                  always_2d=True)]
+            mix = np.full(audio.channels, 1 / audio.channels, dtype=np.float32)  # a matrix product: fast
+            parts, channel_power, mono_power = [], 0.0, 0.0
+            for block in audio.blocks(blocksize=CHUNK_FRAMES * step, frames=count, dtype="float32",
+                                      always_2d=True):
+                mono = block @ mix
+                channel_power += float(np.einsum("ij,ij->", block, block, dtype=np.float64))
+                mono_power += float(np.dot(mono.astype(np.float64), mono))
+                parts.append(_decimate(mono, step))
     except soundfile.LibsndfileError as exc:
         raise NoDecoder(f"cannot decode: {exc}") from exc
+    frames = max(sum(len(part) for part in parts) * step, 1)
     mono = np.concatenate(parts) if parts else np.zeros(0, np.float32)
-    return _resample(mono.astype(np.float64), rate / step), channels
+    samples = _resample(mono.astype(np.float64), rate / step)
+    return samples, _gain(channel_power / frames, mono_power / frames, float(np.mean(samples ** 2)) if
+                          len(samples) else 0.0)
+
+
+def _gain(channels: float, mono: float, low: float) -> float:
+    """What the 11 kHz mono mix's power must be multiplied by for BS.1770 loudness: the channels'
+    summed power over the mix's (2 for identical stereo channels, more for wide ones), and the
+    power above the low rate's band, which the K filter raises by 4 dB."""
+    if mono <= 1e-12 or low <= 1e-12:
+        return 1.0
+    high = max(mono - low, 0.0)
+    return channels / mono * (low + 10 ** 0.4 * high) / low
 
 
 def check_header(channels: int, rate: int, frames: int, size: int) -> None:
@@ -200,11 +216,10 @@ K_WEIGHT = _k_weight(FREQS)
 WINDOW_POWER = (np.hanning(WINDOW) ** 2).sum()
 
 
-def _loudness(power: np.ndarray, channels: int) -> tuple[float, float, float]:
+def _loudness(power: np.ndarray, gain: float) -> tuple[float, float, float]:
     """Integrated loudness (LUFS, gated), the loudest 3 s (short-term max) and the loudness
-    range (LU). Mean-square per frame by Parseval; the mono mix is raised by the channel
-    count's share, as BS.1770 sums channel powers (exact for identical channels)."""
-    square = (power * K_WEIGHT).sum(axis=1) * 2 / (WINDOW * WINDOW_POWER) * channels
+    range (LU). K-weighted mean-square per frame by Parseval, times the decoder's gain."""
+    square = (power * K_WEIGHT).sum(axis=1) * 2 / (WINDOW * WINDOW_POWER) * gain
     momentary = _blocks(square, 0.4, 0.1)
     integrated = _gated(momentary, -10.0)
     short = _blocks(square, 3.0, 1.0)
