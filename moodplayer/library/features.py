@@ -26,14 +26,14 @@ if TYPE_CHECKING:
 RATE = 11025  # analysis sample rate
 HOP = 256
 WINDOW = 1024
-CLIP_SECONDS = 24.0  # decoded from the middle of a track...
+CLIP_SECONDS = 20.0  # decoded from the middle of a track...
 WHOLE_SECONDS = 60.0  # ... longer than this; shorter ones are read whole
 SEGMENT_SECONDS = 10.0  # tempo is also measured per segment: rubato and slow middle sections
 # The memory guard: a header outside these is refused before a sample is read.
 MAX_CHANNELS = 8
 RATES = (8000, 384000)
 MAX_FRAMES_PER_BYTE = 2000  # FLAC of pure silence reaches ~1000; more is a lying header
-CHUNK_FRAMES = 16384
+CHUNK_FRAMES = 65536  # per read: at most 8 channels x 4 bytes x 4x decimation = 8 MB
 
 # Absolute rules, used where the library is too small to compare tracks with each other.
 MIN_CLARITY = 0.4  # below this the onsets have no steady beat
@@ -51,6 +51,10 @@ MAJOR = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.
 MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
 FREQS = np.fft.rfftfreq(WINDOW, 1 / RATE)
 FPS = RATE / HOP
+HANN = np.hanning(WINDOW).astype(np.float32)
+# Both key profiles in all 12 keys, centred and scaled, so one product correlates them all.
+_PROFILES = np.array([np.roll(p, k) for p in (MAJOR, MINOR) for k in range(12)])
+_PROFILES = (_PROFILES - _PROFILES.mean(axis=1, keepdims=True)) / _PROFILES.std(axis=1, keepdims=True)
 
 
 class NoDecoder(Exception):
@@ -140,19 +144,18 @@ def _decode(path: str) -> tuple[np.ndarray, float]:
                 audio.seek((count - want) // 2)
                 count = want
             step = max(1, rate // RATE)  # whole-number decimation first, chunk by chunk
-            mix = np.full(audio.channels, 1 / audio.channels, dtype=np.float32)  # a matrix product: fast
             parts, channel_power, mono_power = [], 0.0, 0.0
             for block in audio.blocks(blocksize=CHUNK_FRAMES * step, frames=count, dtype="float32",
                                       always_2d=True):
-                mono = block @ mix
-                channel_power += float(np.einsum("ij,ij->", block, block, dtype=np.float64))
-                mono_power += float(np.dot(mono.astype(np.float64), mono))
+                mono = _mix(block)
+                channel_power += float(np.einsum("ij,ij->", block, block))
+                mono_power += float(np.einsum("i,i->", mono, mono))
                 parts.append(_decimate(mono, step))
     except soundfile.LibsndfileError as exc:
         raise NoDecoder(f"cannot decode: {exc}") from exc
     frames = max(sum(len(part) for part in parts) * step, 1)
     mono = np.concatenate(parts) if parts else np.zeros(0, np.float32)
-    samples = _resample(mono.astype(np.float64), rate / step)
+    samples = _resample(mono, rate / step)
     return samples, _gain(channel_power / frames, mono_power / frames, float(np.mean(samples ** 2)) if
                           len(samples) else 0.0)
 
@@ -177,6 +180,14 @@ def check_header(channels: int, rate: int, frames: int, size: int) -> None:
         raise RefusedHeader(f"refused: the header claims {frames} frames in a {size}-byte file")
 
 
+def _mix(block: np.ndarray) -> np.ndarray:
+    """The channels' mean, by column adds (mean(axis=1) over 2 columns is 40x slower)."""
+    mono = block[:, 0].copy()
+    for channel in range(1, block.shape[1]):
+        mono += block[:, channel]
+    return mono / block.shape[1] if block.shape[1] > 1 else mono
+
+
 def _decimate(samples: np.ndarray, step: int) -> np.ndarray:
     if step == 1:
         return samples
@@ -189,14 +200,14 @@ def _resample(samples: np.ndarray, rate: float) -> np.ndarray:
     if abs(rate - RATE) < 1 or len(samples) < 2:
         return samples
     positions = np.arange(0, len(samples) - 1, rate / RATE)
-    return np.interp(positions, np.arange(len(samples)), samples)
+    return np.interp(positions, np.arange(len(samples)), samples).astype(np.float32)
 
 
 def _spectrogram(samples: np.ndarray) -> np.ndarray:
     count = 1 + (len(samples) - WINDOW) // HOP
     frames = np.lib.stride_tricks.as_strided(
         samples, shape=(count, WINDOW), strides=(samples.strides[0] * HOP, samples.strides[0]))
-    return np.abs(np.fft.rfft(frames * np.hanning(WINDOW), axis=1))
+    return np.abs(np.fft.rfft(frames * HANN, axis=1))
 
 
 # --- loudness (ITU-R BS.1770-4 / EBU R128) -------------------------------------------------------
@@ -356,14 +367,14 @@ def _flatness(power: np.ndarray) -> float:
 
 
 def _mode(spectrum: np.ndarray) -> str:
+    """Major or minor: the Krumhansl-Kessler profile, in any key, the chroma correlates with best."""
     usable = (FREQS >= 55) & (FREQS <= 2000)
     pitch = np.round(12 * np.log2(FREQS[usable] / 440.0)).astype(int) % 12
     chroma = np.bincount(pitch, weights=spectrum[:, usable].sum(axis=0), minlength=12)
-    if not chroma.any():
+    if not chroma.any() or chroma.std() == 0:
         return ""
-    scores = {name: max(np.corrcoef(np.roll(profile, key), chroma)[0, 1] for key in range(12))
-              for name, profile in (("major", MAJOR), ("minor", MINOR))}
-    return max(scores, key=scores.get)
+    scores = _PROFILES @ ((chroma - chroma.mean()) / chroma.std()) / 12
+    return "major" if scores[:12].max() >= scores[12:].max() else "minor"
 
 
 @dataclass
