@@ -99,6 +99,8 @@ class Settings:
     minimize_to_tray: bool = False
     welcomed: bool = False
     volume: int = 80
+    preferred_languages: list[str] = field(default_factory=list)  # e.g. ["Telugu"]: weighted up in queues
+    only_preferred_languages: bool = False  # and tracks in other (or unknown) languages left out
     # What load() replaced by a default (not saved; for the window to show).
     problems: list[str] = field(default_factory=list, compare=False, repr=False, metadata={"saved": False})
 
