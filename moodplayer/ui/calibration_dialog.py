@@ -200,7 +200,8 @@ class CalibrationBox(QGroupBox):
         stored.setEnabled(False)
         self.calibrate_button = QPushButton("Calibrate camera…")
         self.reset_button = QPushButton("Reset")
-        self.calibrate_button.clicked.connect(open_dialog)
+        self._open_dialog = open_dialog
+        self.calibrate_button.clicked.connect(self.calibrate)
         self.reset_button.clicked.connect(self.reset)
         row = QHBoxLayout()
         row.addWidget(self.calibrate_button)
@@ -218,6 +219,10 @@ class CalibrationBox(QGroupBox):
         self.counts.setText("Samples: " + ", ".join(taught) if taught
                             else "Not calibrated: the model reads your face as it reads anyone's.")
         self.reset_button.setEnabled(bool(taught))
+
+    def calibrate(self) -> None:
+        self._open_dialog()
+        self.refresh()
 
     def reset(self) -> None:
         self.calibration.reset()

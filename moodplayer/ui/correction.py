@@ -10,12 +10,16 @@ box and the calibration dialog to a MainWindow; app.py calls it once.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMenu, QToolButton
 
 from moodplayer.emotions import Emotion
 from moodplayer.ui.calibration_dialog import CalibrationBox, CalibrationDialog, add_to_settings
 from moodplayer.ui.tasks import run_in_background
+
+CORRECTION_READINGS = 5  # readings of the face a correction learns from ...
+CORRECTION_POLL_MS = 100
+CORRECTION_POLLS = 20  # ... collected for at most 2 s
 
 
 class CorrectionButton(QToolButton):
@@ -34,17 +38,38 @@ class CorrectionButton(QToolButton):
             action = menu.addAction(emotion.label)
             action.triggered.connect(lambda _=False, e=emotion: self.correct(e))
         self.setMenu(menu)
+        self._timer = QTimer(self)
+        self._timer.setInterval(CORRECTION_POLL_MS)
+        self._timer.timeout.connect(self._collect)
+        self._emotion, self._readings, self._last, self._polls = Emotion.NEUTRAL, [], None, 0
 
     def correct(self, emotion: Emotion) -> None:
-        """Set the mood now and, when a face was seen, learn it as `emotion` (off the GUI thread)."""
+        """Set the mood now, then learn the face of the next second as `emotion`: a few
+        readings, not one frame that may be a blink (saved off the GUI thread)."""
         self.bridge.on_camera_mood(emotion)
-        reading = self.calibration.latest_reading()
         self.corrected.emit(emotion)
-        if reading is None:
-            self.bridge.message.emit("info", f"Mood set to {emotion.label}. No face seen yet, so "
-                                             "nothing was learned about your face.")
+        self._emotion, self._readings = emotion, []
+        self._last = self.calibration.latest_reading()
+        if self._last is not None:
+            self._readings.append(self._last)
+        self._polls = 0
+        self._timer.start()
+
+    def _collect(self) -> None:
+        self._polls += 1
+        reading = self.calibration.latest_reading()
+        if reading is not None and reading is not self._last:
+            self._last = reading
+            self._readings.append(reading)
+        if len(self._readings) < CORRECTION_READINGS and self._polls < CORRECTION_POLLS:
             return
-        run_in_background(lambda: self.calibration.teach(emotion, [reading]),
+        self._timer.stop()
+        emotion, readings = self._emotion, self._readings
+        if not readings:
+            self.bridge.message.emit("info", f"Mood set to {emotion.label}. No face seen, so nothing "
+                                             "was learned about your face.")
+            return
+        run_in_background(lambda: self.calibration.teach(emotion, readings),
                           on_done=lambda ok: self._taught(emotion, ok), context=self)
 
     def _taught(self, emotion: Emotion, ok: bool) -> None:
@@ -65,9 +90,18 @@ class CalibrationUi(QObject):
         self.button = CorrectionButton(bridge, calibration, window)
         layout = window.mood_label.parentWidget().layout()
         layout.insertWidget(layout.indexOf(window.mood_label) + 1, self.button)
+        self._bridge = bridge
+        camera.state.connect(self._camera_state)
 
-    def open_dialog(self) -> CalibrationDialog:
-        """Non-modal; it collects from the running camera (started here when it is off)."""
+    def _camera_state(self, state: str, _message: str) -> None:
+        """A saved profile that could not be used (another model's) is said once, in the banner."""
+        if state == "running" and self.calibration.message:
+            self._bridge.message.emit("warning", self.calibration.message)
+            self.calibration.message = ""
+
+    def open_dialog(self, parent=None, block: bool = False) -> CalibrationDialog:
+        """Beside the window, or over `parent` (the Settings dialog) and blocking until closed.
+        It collects from the running camera, started here when it is off."""
         if self.dialog is not None:
             self.dialog.raise_()
             return self.dialog
@@ -75,14 +109,20 @@ class CalibrationUi(QObject):
             self.camera.set_enabled(True)
         # Posing for the camera must not change the music: camera moods wait until it closes.
         self.camera.bridge = _Held(self.camera.bridge)
-        self.dialog = CalibrationDialog(self.calibration, self.window)
+        self.dialog = CalibrationDialog(self.calibration, parent or self.window)
         self.camera.frame.connect(self.dialog.on_frame)
         self.dialog.finished.connect(self._closed)
-        self.dialog.show()
-        return self.dialog
+        dialog = self.dialog
+        if block:
+            dialog.exec()
+        else:
+            dialog.show()
+        return dialog
 
     def extend_settings(self, settings_dialog) -> CalibrationBox:
-        box = CalibrationBox(self.calibration, self.open_dialog, settings_dialog)
+        """The Calibration box in the Settings dialog (a modal dialog: the calibration opens over it)."""
+        box = CalibrationBox(self.calibration, lambda: self.open_dialog(settings_dialog, block=True),
+                             settings_dialog)
         add_to_settings(settings_dialog, box)
         return box
 
