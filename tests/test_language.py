@@ -52,3 +52,43 @@ def test_language_weight_prefers_and_can_exclude():
     assert language_weight(english, ["te"], False) == 1.0
     assert language_weight(english, ["Telugu"], True) == 0.0
     assert language_weight(unknown, ["Telugu"], True) == 0.0
+
+
+def test_queues_prefer_the_chosen_languages_and_can_play_only_them(tmp_path):
+    import random
+
+    import numpy as np
+    import soundfile as sf
+    from mutagen.flac import FLAC
+
+    from moodplayer.config import Settings
+    from moodplayer.library.scanner import scan
+    from moodplayer.library.store import Store
+    from moodplayer.moods.policy import build_queue
+
+    for n, language in enumerate(["tel", "tel", "tel", "eng", "eng", ""]):
+        path = tmp_path / "music" / f"{n}.flac"
+        path.parent.mkdir(exist_ok=True)
+        sf.write(path, np.zeros(800, dtype=np.float32), 8000, format="FLAC")
+        audio = FLAC(path)
+        audio.update({"title": f"song {n}", "genre": "Dance", "artist": f"artist {n}"})
+        if language:
+            audio["language"] = language
+        audio.save()
+    with Store(tmp_path / "library.sqlite3") as store:
+        scan(store, tmp_path / "music")
+        languages = sorted(t.language for t in store.tracks())
+        assert languages == ["", "English", "English", "Telugu", "Telugu", "Telugu"]
+        only = build_queue(store, "happy", Settings(preferred_languages=["Telugu"],
+                                                    only_preferred_languages=True))
+        assert len(only.items) == 3 and {item.track.language for item in only.items} == {"Telugu"}
+        nobody = build_queue(store, "happy", Settings(preferred_languages=["Tamil"],
+                                                      only_preferred_languages=True))
+        assert len(nobody.items) == 6  # nothing in Tamil: everything rather than silence
+        prefer = Settings(preferred_languages=["te"])
+        firsts = [build_queue(store, "happy", prefer, rng=random.Random(seed)).items[0].track.language
+                  for seed in range(200)]
+        assert firsts.count("Telugu") > 0.6 * len(firsts)  # weight 3 of 12: 75 % expected, 50 % unweighted
+        plain = [build_queue(store, "happy", Settings(), rng=random.Random(seed)).items[0].track.language
+                 for seed in range(200)]
+        assert plain.count("Telugu") < 0.6 * len(plain)

@@ -149,7 +149,7 @@ def detect(*, tag: str = "", title: str = "", artist: str = "", album: str = "",
 def language_weight(track, preferred: list[str], only: bool) -> float:
     """Queue weight factor for the user's languages: 3 for a preferred one, 1 for others, 0 for
     others when only preferred languages may play (tracks of unknown language included)."""
-    wanted = {from_tag(p).casefold() for p in preferred if from_tag(p)}
+    wanted = {from_tag(p).casefold() for p in preferred if isinstance(p, str) and from_tag(p)}
     if not wanted:
         return 1.0
     if (getattr(track, "language", "") or "").casefold() in wanted:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from moodplayer.emotions import Emotion
 from moodplayer.library.buckets import BUCKETS
+from moodplayer.library.language import language_weight
 from moodplayer.moods.queue import Queue, QueueItem
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ def build_queue(store: Store, emotion: Emotion | str, settings: Settings, size: 
     """Up to `size` tracks for `emotion` (from under `folder` only, when given)."""
     label = emotion_label(emotion)
     picker = _Picker(store, label, now if now is not None else time.time(), rng or random.Random(), folder)
+    _prefer_languages(picker, settings)
     targets = targets_for(label, settings)
     if not picker.tracks:
         return Queue(label, [], "the library has no playable tracks yet")
@@ -216,3 +218,15 @@ def _ago(seconds: float) -> str:
             amount = int(seconds // length)
             return f"{amount} {unit}{'s' if amount != 1 else ''} ago"
     return "just now"
+
+
+def _prefer_languages(picker: _Picker, settings: Settings) -> None:
+    """Settings.preferred_languages weigh every queue toward those languages; with
+    only_preferred_languages the other tracks are left out, unless none is left at all."""
+    preferred = getattr(settings, "preferred_languages", None) or []
+    only = bool(getattr(settings, "only_preferred_languages", False))
+    factors = {t.id: language_weight(t, preferred, only) for t in picker.tracks}
+    if not any(factors.values()):
+        return
+    picker.tracks = [t for t in picker.tracks if factors[t.id] > 0]
+    picker.weights = {t.id: picker.weights.get(t.id, 1.0) * factors[t.id] for t in picker.tracks}
