@@ -99,6 +99,7 @@ class Settings:
     minimize_to_tray: bool = False
     welcomed: bool = False
     volume: int = 80
+    notifications: bool = True  # a desktop notification when the track changes
     preferred_languages: list[str] = field(default_factory=list)  # e.g. ["Telugu"]: weighted up in queues
     only_preferred_languages: bool = False  # and tracks in other (or unknown) languages left out
     # What load() replaced by a default (not saved; for the window to show).
