@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import os
 
-import cv2
-
 from moodplayer.commands.common import emit, fail
-from moodplayer.emotions import LABELS, Emotion
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".jp2", ".pgm", ".ppm")
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("images", nargs="+", metavar="IMAGE", help="image files (png, jpg, ...)")
+    parser.add_argument("images", nargs="+", metavar="IMAGE",
+                        help="image files (png, jpg, ...); a folder stands for the images in it")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--profile", metavar="JSON", help="apply this calibration profile")
     parser.epilog = ("exit status: 0 when every image was read, 1 when some could not be (each gets an "
@@ -32,27 +32,33 @@ def run(args) -> int:
         classifier = _calibrated(args.profile) if args.profile else EmotionClassifier(num_threads=1)
     except (OSError, ValueError, RuntimeError) as exc:
         return fail(f"cannot load the vision models: {exc}", 2)
-    reports = [classify_image(path, detector, classifier) for path in args.images]
+    reports = [classify_image(path, detector, classifier) for path in image_paths(args.images)]
     emit({"images": reports}, args.json, "\n".join(_describe(r) for r in reports))
     return 1 if any("error" in r for r in reports) else 0
 
 
-def classify_image(path: str, detector, classifier) -> dict:
-    if not os.path.isfile(path):
-        return {"path": path, "error": "no such file"}
-    frame = cv2.imread(path, cv2.IMREAD_COLOR)
-    if frame is None:
-        return {"path": path, "error": "cannot read the file as an image (unreadable or not an image)"}
-    faces = []
-    for face in detector.detect(frame):
-        probs = classifier.classify(frame, face.box)
-        faces.append({
-            "box": [round(v) for v in face.box],
-            "score": round(face.score, 4),
-            "emotion": Emotion(int(probs.argmax())).label,
-            "probabilities": {label: round(float(p), 4) for label, p in zip(LABELS, probs, strict=True)},
-        })
-    return {"path": path, "faces": faces}
+def image_paths(given: list[str]) -> list[str]:
+    """The files given, with a directory standing for the images directly in it (by name);
+    a directory without any stays, to be reported as such."""
+    paths = []
+    for path in given:
+        if os.path.isdir(path):
+            inside = sorted(entry.path for entry in os.scandir(path)
+                            if entry.is_file() and os.path.splitext(entry.name)[1].lower() in IMAGE_SUFFIXES)
+            paths += inside or [path]
+        else:
+            paths.append(path)
+    return paths
+
+
+def classify_image(path: str, detector, classifier, profile=None) -> dict:
+    from moodplayer.vision.still import analyse_image
+
+    result = analyse_image(path, detector, classifier, profile)
+    report = result.to_dict()
+    if result.error == "is a directory":
+        report["error"] = "is a directory with no images (.jpg, .png, ...) in it"
+    return report
 
 
 def _describe(report: dict) -> str:

@@ -136,7 +136,7 @@ def _decode(path: str) -> tuple[np.ndarray, float]:
     except ImportError as exc:  # without it untagged files keep no tempo bucket
         raise NoDecoder("soundfile is not installed") from exc
     try:
-        with soundfile.SoundFile(path) as audio:
+        with soundfile.SoundFile(os.fsencode(path)) as audio:
             check_header(audio.channels, audio.samplerate, audio.frames, os.path.getsize(path))
             rate, want = audio.samplerate, int(audio.samplerate * CLIP_SECONDS)
             count = audio.frames

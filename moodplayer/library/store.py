@@ -1,6 +1,5 @@
-"""The library database: one SQLite file (WAL mode) with tracks, bucket
-assignments and their reasons, user overrides, play events, favourites and
-learned per-emotion weights.
+"""The library database: one SQLite file (WAL mode) with tracks, bucket assignments and their
+reasons, user overrides, play events, favourites and learned per-emotion weights.
 
 Threads: a `Store` holds one connection opened with check_same_thread=False and
 guards every use of it with its own lock, so one Store may be shared between
@@ -8,8 +7,8 @@ threads. Still, give the scan worker its own Store on the same file: WAL lets
 the GUI's Store read while the scan writes, whereas a shared Store would make
 the GUI wait for each scan batch.
 
-Paths are stored as bytes (os.fsencode) so file names that are not valid UTF-8
-survive; `Track.path` is the os.fsdecode() form that open() and VLC accept.
+Paths are stored as bytes (os.fsencode) so names that are not valid UTF-8 survive;
+`Track.path` is the os.fsdecode() form that open() takes (VLC: playback.media.media_location).
 """
 
 from __future__ import annotations
@@ -43,9 +42,8 @@ MOVED_HERE = "you moved it here"
 
 
 class Store:
-    """recovery: what was salvaged when the file was found damaged on open (else None).
-    read_only: the file could only be opened for reading; every write raises StoreReadOnly.
-    write_problem: the first failed write of a play event (those are dropped, not raised)."""
+    """recovery: what was salvaged from a damaged file on open; read_only: writes raise
+    StoreReadOnly; write_problem: why writes fail (play events are then dropped, not raised)."""
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
@@ -55,15 +53,20 @@ class Store:
         self.recovery: RecoveryReport | None = opened.recovery
         self.read_only = opened.read_only
         self.write_problem: str | None = opened.problem
-        self._play_write_failed = False
+        self._play_write_failed = self._backup_on_close = False
 
     @classmethod
     def open_default(cls) -> Store:
         """The app's own library, backed up once a day."""
         from moodplayer.config import database_path
 
-        store = cls(database_path())
+        try:
+            path = database_path()
+        except OSError as exc:  # HOME is a file, the data folder cannot be made
+            raise StoreReadOnly(f"cannot make the data folder for the library: {exc}") from exc
+        store = cls(path)
         store.backup_daily()
+        store._backup_on_close = True  # so a first day's library is copied too
         return store
 
     def close(self) -> None:
@@ -71,26 +74,21 @@ class Store:
         with self._lock:
             if self._conn is None:
                 return
-            if not self.read_only:
-                try:
-                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                except sqlite3.Error as exc:
-                    log.warning("Could not checkpoint %s on close: %s", self.path, exc)
+            if self._backup_on_close:
+                self.backup_daily()
+            self.checkpoint("TRUNCATE")
             self._conn.close()
             self._conn = None
 
-    def checkpoint(self) -> bool:
-        """Copy the WAL into the main file without waiting for readers; call it now and then
-        (the app: every few minutes). False when it could not finish (a reader holds old pages)."""
-        if self.read_only:
-            return True
+    def checkpoint(self, mode: str = "PASSIVE") -> bool:
+        """WAL into the main file; PASSIVE does not wait for readers (the app: every few minutes)."""
         with self._lock:
             try:
-                busy = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[0]
+                sql = f"PRAGMA wal_checkpoint({mode})"
+                return self.read_only or self._conn.execute(sql).fetchone()[0] == 0
             except sqlite3.Error as exc:
                 log.warning("Could not checkpoint %s: %s", self.path, exc)
                 return False
-        return busy == 0
 
     def backup_daily(self) -> Path | None:
         """Today's backup in backups/ beside the file (the last 3 days kept); never raises."""
@@ -98,7 +96,7 @@ class Store:
 
         try:
             with self._lock:
-                return daily_backup(self._conn, self.path)
+                return None if self.read_only else daily_backup(self._conn, self.path)
         except (OSError, sqlite3.Error) as exc:
             log.warning("Could not back up the library %s: %s", self.path, exc)
             return None
@@ -242,8 +240,7 @@ class Store:
                 conn.execute("DELETE FROM favourites WHERE track_id = ?", (track_id,))
 
     def record_play(self, track_id: int, event: str, emotion: str | None = None) -> bool:
-        """False when the disk refused it: the music goes on, the event is dropped, and only the
-        first such failure is logged (and kept in `write_problem` for the window)."""
+        """False when the disk refused it: the event is dropped, the first failure logged."""
         if event not in PLAY_EVENTS:
             raise ValueError(f"unknown play event {event!r}; expected one of {PLAY_EVENTS}")
         try:

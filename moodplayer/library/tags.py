@@ -285,5 +285,7 @@ def _fraction(text: str) -> float | None:
 
 
 def _short(exc: Exception) -> str:
+    if isinstance(exc, UnicodeError) or "codec can't decode" in str(exc):  # chunk names of noise
+        return "damaged header (garbage where the format's chunk names should be)"
     text = str(exc).strip() or type(exc).__name__
     return text if len(text) <= 160 else text[:157] + "..."

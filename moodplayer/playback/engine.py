@@ -7,9 +7,11 @@ import os
 import shlex
 import threading
 
+from moodplayer.playback.output import choose_output
+
 log = logging.getLogger(__name__)
 
-DEFAULT_ARGS = ("--no-video", "--quiet")
+DEFAULT_ARGS = ("--no-video", "--quiet", "--verbose=-1")
 INSTALL_HINT = ("install libVLC: `sudo apt-get install libvlc5 vlc-plugin-base libvlc-bin` on "
                 "Debian/Ubuntu; on Windows or macOS install VLC from https://www.videolan.org "
                 "(64-bit VLC for 64-bit Python)")
@@ -29,15 +31,24 @@ def load_vlc():
     # python-vlc raises OSError / NotImplementedError when it finds no libVLC, and even
     # SystemExit when PYTHON_VLC_LIB_PATH points nowhere.
     except (ImportError, OSError, NotImplementedError, KeyError, SystemExit) as exc:
-        raise PlaybackUnavailable(f"libVLC could not be loaded ({exc or type(exc).__name__}); "
-                                  f"{INSTALL_HINT}") from exc
+        # SystemExit(1) says nothing: name what python-vlc was looking for.
+        why = "python-vlc found no libVLC" if isinstance(exc, SystemExit) else (exc or type(exc).__name__)
+        raise PlaybackUnavailable(f"libVLC could not be loaded ({why}); {INSTALL_HINT}") from exc
     return vlc
 
 
 def vlc_args() -> list[str]:
-    """From MOODPLAYER_VLC_ARGS when set (tests: "--intf=dummy --aout=adummy")."""
+    """From MOODPLAYER_VLC_ARGS when set (tests: "--intf=dummy --aout=adummy"), else the
+    defaults with the audio output chosen by playback.output."""
     configured = os.environ.get("MOODPLAYER_VLC_ARGS")
-    return shlex.split(configured) if configured is not None else list(DEFAULT_ARGS)
+    if configured is not None:
+        return shlex.split(configured)
+    return [*DEFAULT_ARGS, *choose_output().args]
+
+
+def output_problem() -> str | None:
+    """Why nothing will be heard, when the output was chosen here and there is none."""
+    return None if os.environ.get("MOODPLAYER_VLC_ARGS") is not None else choose_output().problem
 
 
 def new_instance(args: list[str] | None = None):

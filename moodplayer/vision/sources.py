@@ -10,6 +10,8 @@ keeps retrying a live source.
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -83,31 +85,36 @@ class CaptureSource(FrameSource):
 
     def __init__(self, target: int | str | Path, loop: bool = False, pace: bool | None = None,
                  live: bool | None = None):
-        self.target = target if isinstance(target, int) else str(target)
         self.is_camera = isinstance(target, int)
+        self.target = target if self.is_camera else os.fsdecode(target)
         self.loop = loop
-        self.live = self.is_camera if live is None else live
+        # A negative index crashes OpenCV (SIGSEGV): refused in open(), never retried.
+        self.live = (self.is_camera if live is None else live) and not (self.is_camera and target < 0)
         self.pace = (not self.is_camera) if pace is None else pace
-        self.name = f"camera {target}" if self.is_camera else Path(self.target).name
+        self.name = f"camera {target}" if self.is_camera else _shown(Path(self.target).name)
         self.fps = 0.0
         self._cap: cv2.VideoCapture | None = None
         self._first: np.ndarray | None = None
         self._pacer: _Pacer | None = None
+        self._alias: tempfile.TemporaryDirectory | None = None
 
     def open(self) -> None:
         self.close()
+        if self.is_camera and self.target < 0:
+            raise SourceUnavailable(f"camera index must be 0 or more, not {self.target}")
+        name = self.target if self.is_camera else self._opencv_name()
         # One decoding thread: the vision worker keeps to one core (files decode on FFmpeg,
         # which would otherwise start a thread per core).
-        cap = cv2.VideoCapture(self.target, cv2.CAP_ANY, [cv2.CAP_PROP_N_THREADS, 1])
+        cap = cv2.VideoCapture(name, cv2.CAP_ANY, [cv2.CAP_PROP_N_THREADS, 1])
         if not cap.isOpened():
             cap.release()
             raise SourceUnavailable(f"no camera at index {self.target}" if self.is_camera
-                                    else f"cannot open video file {self.target}")
+                                    else f"cannot open video file {_shown(self.target)}")
         ok, frame = cap.read()
         if not ok:
             cap.release()
             raise SourceUnavailable(f"camera {self.target} is busy or gives no picture" if self.is_camera
-                                    else f"video file {self.target} has no frames")
+                                    else f"video file {_shown(self.target)} has no frames")
         self._cap, self._first = cap, frame
         self.fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
         self._pacer = _Pacer(self.fps) if self.pace else None
@@ -130,6 +137,29 @@ class CaptureSource(FrameSource):
         if self._cap is not None:
             self._cap.release()
         self._cap, self._first = None, None
+        if self._alias is not None:
+            self._alias.cleanup()
+            self._alias = None
+
+    def _opencv_name(self) -> str:
+        """A name OpenCV can take: it crashes (SIGSEGV) on one that is not valid UTF-8, so such
+        a file is opened through an ASCII-named link to it in a private temporary folder."""
+        if not os.path.exists(self.target):
+            raise SourceUnavailable(f"cannot open video file {_shown(self.target)}: no such file")
+        try:
+            self.target.encode("utf-8")
+            return self.target
+        except UnicodeEncodeError:
+            pass
+        self._alias = tempfile.TemporaryDirectory(prefix="moodplayer-video-")
+        link = os.path.join(self._alias.name, "video" + os.path.splitext(self.target)[1].encode(
+            "ascii", "replace").decode("ascii").replace("?", "_"))
+        try:
+            os.symlink(os.path.abspath(self.target), link)
+        except OSError as exc:
+            raise SourceUnavailable(f"cannot open video file {_shown(self.target)}: its name is not "
+                                    f"valid UTF-8 and no link to it could be made ({exc.strerror})") from None
+        return link
 
 
 class ImageSource(FrameSource):
@@ -137,16 +167,18 @@ class ImageSource(FrameSource):
 
     def __init__(self, path: str | Path, fps: float = IMAGE_FPS):
         self.path = Path(path)
-        self.name = self.path.name
+        self.name = _shown(self.path.name)
         self.fps = fps
         self._frame: np.ndarray | None = None
         self._pacer = _Pacer(fps)
 
     def open(self) -> None:
-        frame = cv2.imread(str(self.path), cv2.IMREAD_COLOR)
-        if frame is None:
-            raise SourceUnavailable(f"cannot read image {self.path}")
-        self._frame = frame
+        from moodplayer.vision.still import ImageError, read_image
+
+        try:
+            self._frame = read_image(self.path)[0]  # bytes-safe, bounded in memory
+        except ImageError as exc:
+            raise SourceUnavailable(f"cannot read image {_shown(self.path)}: {exc}") from None
 
     def read(self) -> np.ndarray | None:
         self._pacer.wait()
@@ -154,6 +186,11 @@ class ImageSource(FrameSource):
 
     def close(self) -> None:
         self._frame = None
+
+
+def _shown(path) -> str:
+    """A path for a message: undecodable bytes of its name as U+FFFD."""
+    return os.fsencode(path).decode("utf-8", "replace")
 
 
 def open_source(camera: int | None = None, video: str | Path | None = None,
