@@ -20,7 +20,9 @@ import time
 from collections.abc import Callable
 
 from moodplayer.moods.queue import Queue, QueueItem
-from moodplayer.playback.engine import PlaybackUnavailable, load_vlc, shared_instance
+from moodplayer.playback.engine import PlaybackUnavailable, load_vlc, output_problem, shared_instance
+from moodplayer.playback.media import media_location
+from moodplayer.playback.output import end_reason
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +82,8 @@ class Player:
         self._check_instant_end = False
         self._volume, self._gain, self._muted = _clamp_volume(volume), 1.0, False
         self._bad: set[int] = set()  # track ids reported unplayable
+        # Why nothing is heard (no audio device), for the window; ends then count as "unheard".
+        self.output_problem: str | None = output_problem() if instance is None else None
         manager = self._mp.event_manager()
         manager.event_attach(vlc.EventType.MediaPlayerEndReached, self._on_vlc_end)
         manager.event_attach(vlc.EventType.MediaPlayerEncounteredError, self._on_vlc_error)
@@ -96,7 +100,8 @@ class Player:
 
     def add_listener(self, listener: Listener) -> None:
         """listener(kind, payload): "track_started" (QueueItem), "track_ended" ({"item", "why",
-        "position"}, why in completed/skipped/previous/replaced/stopped/failed), "unplayable"
+        "position"}, why in completed/skipped/previous/replaced/stopped/failed/unheard/cut short:
+        see playback.output.end_reason), "unplayable"
         ({"item", "reason"}, once per track), "queue_ended" (Queue), "state" (str)."""
         self._listeners.append(listener)
 
@@ -114,7 +119,8 @@ class Player:
             if self._ended_at_once(payload["at"]):
                 self._fail_current("VLC found no audio it could play in it")
             else:
-                self._end_track("completed")
+                self._end_track(end_reason(self.output_problem is None, payload["at"] - self._started_clock,
+                                           (self.duration or 0.0) - self._start_at, self._check_instant_end))
                 self._advance()
 
     def load(self, queue: Queue, index: int = 0, position: float = 0.0, play: bool = True) -> None:
@@ -301,7 +307,7 @@ class Player:
     def _start(self, index: int, item: QueueItem, position: float) -> bool:
         self._halt()
         self.index, self._start_at = index, max(position, 0.0)
-        media = self._instance.media_new_path(item.track.path)
+        media = self._instance.media_new(media_location(item.track.path))  # any bytes in the name
         if self._start_at > 0:
             media.add_option(f":start-time={self._start_at:.3f}")
         self._mp.set_media(media)
