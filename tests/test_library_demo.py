@@ -65,3 +65,37 @@ def test_scan_benchmark_reports_its_numbers(tmp_path):
     assert (numbers["rescan_files"], numbers["rescan_read"]) == (150, 0)
     assert 0 < numbers["cold_scan_peak_mb"] < 50 and 0 < numbers["big_scan_peak_mb"] < 50
     assert list(workdir.iterdir()) == []  # its files are cleaned up
+
+
+def test_a_library_60_percent_tagged_40_untagged_gives_every_mood_a_queue_with_reasons(tmp_path):
+    import shutil
+
+    from moodplayer.config import Settings
+    from moodplayer.emotions import Emotion
+    from moodplayer.library.features import analyse_library
+    from moodplayer.moods.policy import build_queue
+
+    music = tmp_path / "music"
+    music.mkdir()
+    for path in sorted(DEMO_LIBRARY.glob("*.ogg")):
+        shutil.copyfile(path, music / path.name)
+    shutil.copyfile(DEMO_LIBRARY / "07 - Concrete Verse.ogg", music / "15 - Concrete Verse again.ogg")
+    untagged = ["02 - Neon Steps.ogg", "05 - Evening Fog.ogg", "09 - Midnight Bars.ogg",
+                "11 - Evening Aarti.ogg", "14 - Quiet Keys.ogg", "15 - Concrete Verse again.ogg"]
+    for name in untagged:
+        OggVorbis(music / name).delete()
+    with Store(tmp_path / "library.sqlite3") as store:
+        scan(store, music)
+        assert len(store.tracks()) == 15 and sum(not t.buckets for t in store.tracks()) == len(untagged)
+        analyse_library(store, music)
+        for name in untagged:
+            track = store.track_by_path(music / name)
+            assert track.music is True and {"upbeat", "calm"} & set(track.buckets), (name, track.buckets)
+            reasons = track.buckets.values()
+            assert all(r.startswith(("measured", "sounds like")) for r in reasons), track.buckets
+        counts = store.bucket_counts_under(music)
+        assert all(counts.get(bucket, 0) >= 1 for bucket in BUCKETS), counts
+        for emotion in Emotion:
+            queue = build_queue(store, emotion, Settings(), folder=music)
+            assert queue.items, (emotion, queue.note)
+            assert all(item.reason and item.reason.startswith(emotion.label) for item in queue.items), emotion
