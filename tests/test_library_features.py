@@ -206,3 +206,32 @@ def test_cancel_stops_the_analysis_and_keeps_nothing_half_done(tmp_path):
         assert all(t.buckets == {} for t in store.tracks())
         again = analyse_library(store, music)
         assert (again.cached, again.analysed, again.cancelled) == (2, 6, False)
+
+
+def synth(path, bpm: float, loud: float, drums: float, seed: int) -> None:
+    """10 s of tuned notes, one per beat, over noise-burst drums: enough to measure, fast to make."""
+    rate, rng = 22050, np.random.default_rng(seed)
+    t = np.arange(rate * 10) / rate
+    beat = 60 / bpm
+    notes = 220 * 2 ** (rng.integers(0, 12, int(10 / beat) + 2) / 12)
+    tone = sum(np.sin(2 * np.pi * notes[(t // beat).astype(int)] * k * t) / k for k in (1, 2, 3))
+    hits = rng.standard_normal(len(t)) * np.exp(-(t % beat) * 40) * drums
+    sf.write(path, (loud * (0.3 * tone + hits) / 2).astype(np.float32), rate)
+
+
+@pytest.mark.parametrize("kind", ["metal-heavy", "classical-heavy"])
+def test_every_library_gets_both_upbeat_and_calm(tmp_path, kind):
+    music = tmp_path / kind
+    music.mkdir()
+    fast = kind == "metal-heavy"
+    for n in range(8):
+        bpm = (150 + 5 * n) if fast else (60 + 5 * n)
+        synth(music / f"{n}.wav", bpm, loud=0.9 if fast else 0.2, drums=1.0 if fast else 0.05 * n, seed=n)
+    with Store(tmp_path / "library.sqlite3") as store:
+        scan(store, music)
+        analyse_library(store, music)
+        tracks = store.tracks()
+    buckets = [next(iter(t.buckets)) for t in tracks]
+    assert sorted(buckets) == ["calm"] * 4 + ["upbeat"] * 4, [t.buckets for t in tracks]
+    energies = sorted(t.energy for t in tracks)
+    assert energies[0] == 0 and energies[-1] == 1
