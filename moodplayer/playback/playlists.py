@@ -255,3 +255,41 @@ def _local_path(location: str, folder: Path) -> str | None:
         if not candidate.exists() and "\\" in location:  # written on Windows
             candidate = folder / location.replace("\\", "/")
     return os.path.normpath(candidate)
+
+
+# ==== what the user handed over =================================================================
+
+def expand(paths: list[str], audio_suffixes) -> tuple[list[str], list[str]]:
+    """Files, folders and playlists (from a drop or the command line) -> the audio files they
+    name, in order: a folder's audio files sorted by path, a playlist's entries that exist.
+    Returns (files, problems), problems in words for the user."""
+    files, problems = [], []
+    for path in paths:
+        path = os.path.abspath(os.path.expanduser(path))
+        suffix = Path(path).suffix.lower()
+        if os.path.isdir(path):
+            found = _audio_under(path, audio_suffixes)
+            files += found
+            if not found:
+                problems.append(f"{Path(path).name}: no music in this folder")
+        elif suffix in FORMATS and os.path.isfile(path):
+            try:
+                imported = read(path)
+            except PlaylistError as exc:
+                problems.append(str(exc))
+                continue
+            files += imported.paths
+            if imported.missing:
+                problems.append(f"{Path(path).name}: {len(imported.missing)} entries not found")
+        else:
+            files.append(path)  # the player reports what is missing or not audio
+    return files, problems
+
+
+def _audio_under(folder: str, audio_suffixes) -> list[str]:
+    found = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [os.path.join(root, n) for n in sorted(names)
+                  if not n.startswith(".") and Path(n).suffix.lower() in audio_suffixes]
+    return found
