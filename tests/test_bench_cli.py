@@ -66,3 +66,30 @@ def test_library_failure_does_not_hide_the_vision_numbers(monkeypatch):
 
     monkeypatch.setattr(library_bench, "scan_benchmark", broken)
     assert bench.library_benchmark() == {"error": "OSError: disk full"}
+
+
+def test_slope_is_least_squares():
+    from moodplayer.bench.soak import slope
+
+    assert slope([0, 1, 2, 3], [10, 12, 14, 16]) == 2.0
+    assert slope([0, 1, 2, 3], [5, 5, 5, 5]) == 0.0
+    assert slope([1], [3]) is None and slope([2, 2], [1, 3]) is None
+
+
+def test_soak_samples_the_running_app(capsys):
+    """The real app (offscreen window, looping face video, demo library on adummy) for 12 s."""
+    assert main(["bench", "--soak", "0.2", "--interval", "2", "--json"]) == 0, capsys.readouterr().err
+    payload = json.loads(capsys.readouterr().out)
+    samples = payload["samples"]
+    assert len(samples) >= 4 and payload["exit_code"] is None  # still running when the soak ended
+    times = [s[0] for s in samples]
+    assert times == sorted(times) and times[-1] >= 10
+    assert all(50 < s[1] < 2000 for s in samples)  # RSS in MB of a live Qt + TFLite process
+    assert samples[-1][2] > samples[0][2]  # it used CPU meanwhile
+    assert isinstance(payload["rss_slope_mb_per_min"], float)
+    assert 0 < payload["cpu_share_of_one_core"] < 2
+
+
+def test_soak_refuses_nonsense_lengths(capsys):
+    assert main(["bench", "--soak", "-1"]) == 1
+    assert "--soak takes" in capsys.readouterr().err

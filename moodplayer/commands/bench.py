@@ -4,6 +4,7 @@ the GUI thread's time per displayed frame, and the library scan rate and memory.
 frame = detection + crop + classification + tracking (capture excluded);
 fps_sustained is the whole loop with capture (video decoding) included;
 gui_frame = the camera view's slot plus its paint, in the GUI thread (offscreen).
+--soak MINUTES instead runs the whole app for that long and reports its RSS slope (bench/soak.py).
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--video", default=argparse.SUPPRESS,
                         help=f"face video to read (default {DEFAULT_VIDEO.relative_to(PROJECT_ROOT)})")
     parser.add_argument("--no-library", action="store_true", help="skip the library scan benchmark")
+    parser.add_argument("--soak", type=float, metavar="MINUTES",
+                        help="instead: run the app (offscreen, looping video, demo library playing) for "
+                             "MINUTES and print its RSS and CPU samples and the RSS slope")
+    parser.add_argument("--interval", type=float, default=10.0, metavar="S",
+                        help="--soak: seconds between samples (default 10)")
 
 
 def run(args) -> int:
@@ -41,12 +47,36 @@ def run(args) -> int:
         return fail(f"no face video at {video}; pass one with --video FILE")
     if args.frames < 1:
         return fail("--frames must be at least 1")
+    if args.soak is not None:
+        return run_soak(args, video)
     try:
         payload = vision_benchmark(video, args.frames)
     except (OSError, ValueError, RuntimeError) as exc:
         return fail(f"vision benchmark failed: {exc}")
     payload["library"] = "skipped" if args.no_library else library_benchmark()
     emit(payload, args.json, _describe(payload))
+    return 0
+
+
+def run_soak(args, video: Path) -> int:
+    from moodplayer.bench.soak import soak
+
+    if not (0 < args.soak < 24 * 60) or not (0.5 <= args.interval <= 600):
+        return fail("--soak takes 0 < MINUTES < 1440 and --interval 0.5 to 600 seconds")
+
+    def show(sample) -> None:
+        if not args.json:
+            print(f"  {sample.t:8.1f} s  rss {sample.rss_mb:8.2f} MB  cpu {sample.cpu_s:8.2f} s", flush=True)
+
+    result = soak(args.soak, args.interval, video=video, on_sample=show)
+    payload = result.to_dict()
+    if len(result.samples) < 4 or result.exit_code is not None:
+        return fail(f"the app ended after {len(result.samples)} samples (exit {result.exit_code}); "
+                    f"its last output:\n{result.log_tail}")
+    emit(payload, args.json, f"soak: {args.soak:g} min, {len(result.samples)} samples; RSS "
+         f"{payload['rss_start_mb']} -> {payload['rss_end_mb']} MB, slope (second half) "
+         f"{payload['rss_slope_mb_per_min']} MB/min; CPU {payload['cpu_share_of_one_core']} of one core; "
+         f"play events {payload['play_events']}")
     return 0
 
 
