@@ -7,7 +7,8 @@
 set -euo pipefail
 
 packages=(libvlc5 vlc-plugin-base libvlc-bin sqlite3 libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
-# The desktop-integration checks: entry and AppStream validators, a session bus, an MPRIS client.
+# The desktop-integration checks: entry and AppStream validators, a session bus, an MPRIS client;
+# espeak-ng makes the speech WAVs (voice commands, "speech is not music").
 if [ "${1:-run}" = test ]; then packages+=(desktop-file-utils appstream dbus-daemon playerctl espeak-ng); fi
 if [ "${1:-run}" = run ]; then
     packages+=(libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
