@@ -470,3 +470,31 @@ def test_scan_command_uses_the_app_database_by_default(music, capsys):
 def test_scan_command_fails_clearly_on_a_missing_folder(tmp_path, capsys):
     assert cli.main(["scan", str(tmp_path / "nowhere"), "--db", str(tmp_path / "x.sqlite3")]) == 1
     assert "nowhere" in capsys.readouterr().err
+
+
+def test_a_schema_2_database_migrates_and_drops_the_old_feature_cache(tmp_path):
+    import dataclasses
+    import sqlite3
+
+    from moodplayer.library.records import Features
+    from moodplayer.library.schema import FEATURE_COLUMNS, MIGRATIONS
+
+    assert FEATURE_COLUMNS == tuple(f.name for f in dataclasses.fields(Features))
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    for script in MIGRATIONS[:2]:
+        conn.executescript(script)
+    conn.execute("INSERT INTO tracks (path, size, mtime_ns, title, added_at) VALUES (?, 1, 1, 'Old', 0)",
+                 (b"/m/old.mp3",))
+    conn.execute("INSERT INTO audio_features VALUES (?, 1, 1, 120, 0.5, 0.1, -10, 900, 'major', NULL)",
+                 (b"/m/old.mp3",))
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        (track,) = store.tracks()
+        found = (track.title, track.language, track.tempo, track.energy, track.music)
+        assert found == ("Old", "", None, None, None)
+        assert store.cached_features(b"/m/old.mp3", 1, 1) is None
+        store.cache_features(b"/m/old.mp3", 1, 1, Features(tempo=99.0, novelty=0.25))
+        assert store.cached_features(b"/m/old.mp3", 1, 1) == Features(tempo=99.0, novelty=0.25)
