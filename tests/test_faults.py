@@ -361,3 +361,33 @@ def test_logging_keeps_working_when_stderr_is_replaced(capsys, caplog):
     with caplog.at_level(logging.WARNING):
         logging.getLogger("moodplayer.test").warning("odd name %s", os.fsdecode(b"\xff.mp3"))
     assert "odd name" in caplog.text
+
+
+# --- 1 and 7. the window's exit, and HOME being a file -------------------------------------------
+
+def test_a_window_exit_leaves_a_main_file_that_holds_everything(tmp_path):
+    music = music_with(tmp_path, b"one.wav", b"two.wav", seconds=2.0)
+    env = child_env(tmp_path)
+    run = subprocess.run([sys.executable, "-m", "moodplayer", "--music-dir", str(music), "--no-camera",
+                          "--screenshot", str(tmp_path / "shot.png")],
+                         capture_output=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    database = tmp_path / "child" / "d" / "moodplayer" / "library.sqlite3"
+    wal = Path(str(database) + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    alone = tmp_path / "alone.sqlite3"
+    shutil.copyfile(database, alone)  # what a backup of the .sqlite3 alone gets
+    assert sqlite3.connect(alone).execute("SELECT COUNT(*) FROM tracks").fetchone()[0] == 2
+
+
+def test_home_being_a_file_still_scans_with_a_warning(tmp_path):
+    home = tmp_path / "home"
+    home.write_text("a file, not a folder")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
+    env["HOME"] = str(home)
+    music = music_with(tmp_path, b"one.wav")
+    run = subprocess.run([sys.executable, "-m", "moodplayer", "scan", str(music), "--json", "--no-features"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["tracks"] == 1
+    assert "Traceback" not in run.stderr and "Cannot make the data folder" in run.stderr

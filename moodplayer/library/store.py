@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -62,8 +63,9 @@ class Store:
 
         try:
             path = database_path()
-        except OSError as exc:  # HOME is a file, the data folder cannot be made
-            raise StoreReadOnly(f"cannot make the data folder for the library: {exc}") from exc
+        except OSError as exc:  # HOME is a file...: a library for this session, and say so
+            path = Path(tempfile.mkdtemp(prefix="moodplayer-")) / "library.sqlite3"
+            log.warning("Cannot make the data folder (%s); the library is kept in %s for now", exc, path)
         store = cls(path)
         store.backup_daily()
         store._backup_on_close = True  # so a first day's library is copied too
