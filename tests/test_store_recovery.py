@@ -239,3 +239,34 @@ def test_a_missing_folder_that_cannot_be_made_is_a_store_error(tmp_path):
     blocker.write_text("not a folder")
     with pytest.raises(StoreError, match="cannot create the folder"):
         Store(blocker / "library.sqlite3")
+
+
+@contextmanager
+def small_disk(folder, size: str = "256k"):
+    """A real full disk: a tiny tmpfs (root only)."""
+    folder.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs",
+                                            str(folder)], capture_output=True).returncode:
+        pytest.skip("cannot mount a small tmpfs here")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def test_a_full_disk_is_a_plain_message_and_keeps_what_was_saved(tmp_path, caplog):
+    from moodplayer.library.store import StoreFull
+
+    with small_disk(tmp_path / "disk") as disk:
+        path = disk / "library.sqlite3"
+        saved = 0
+        with Store(path) as store, pytest.raises(StoreFull, match="the disk is full") as full:
+            for batch in range(1000):
+                fill_batch = [FileRecord(f"/m/{batch:04d}-{i:03d}.mp3".encode(), 1, 1,
+                                         Tags(title="t" * 400).values(), {}) for i in range(50)]
+                store.save_files(fill_batch)
+                saved += 50
+        assert str(path) in str(full.value) and saved > 0
+        with Store(path) as again:
+            assert again.count() == saved  # every batch that was committed is there
+            assert again.record_play(again.tracks()[0].id, "played") in (True, False)
