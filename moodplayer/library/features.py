@@ -33,7 +33,7 @@ SEGMENT_SECONDS = 10.0  # tempo is also measured per segment: rubato and slow mi
 MAX_CHANNELS = 8
 RATES = (8000, 384000)
 MAX_FRAMES_PER_BYTE = 2000  # FLAC of pure silence reaches ~1000; more is a lying header
-CHUNK_FRAMES = 65536  # per read: at most 8 channels x 4 bytes x 4x decimation = 8 MB
+CHUNK_FRAMES = 262144  # most frames per read, whatever the rate: 8 channels x 4 bytes = 8 MB
 
 # Absolute rules, used where the library is too small to compare tracks with each other.
 MIN_CLARITY = 0.4  # below this the onsets have no steady beat
@@ -145,7 +145,7 @@ def _decode(path: str) -> tuple[np.ndarray, float]:
                 count = want
             step = max(1, rate // RATE)  # whole-number decimation first, chunk by chunk
             parts, channel_power, mono_power = [], 0.0, 0.0
-            for block in audio.blocks(blocksize=CHUNK_FRAMES * step, frames=count, dtype="float32",
+            for block in audio.blocks(blocksize=CHUNK_FRAMES // step * step, frames=count, dtype="float32",
                                       always_2d=True):
                 mono = _mix(block)
                 channel_power += float(np.einsum("ij,ij->", block, block))
@@ -155,6 +155,7 @@ def _decode(path: str) -> tuple[np.ndarray, float]:
         raise NoDecoder(f"cannot decode: {exc}") from exc
     frames = max(sum(len(part) for part in parts) * step, 1)
     mono = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+    mono = np.nan_to_num(mono, nan=0.0, posinf=0.0, neginf=0.0)  # float files can hold anything
     samples = _resample(mono, rate / step)
     return samples, _gain(channel_power / frames, mono_power / frames, float(np.mean(samples ** 2)) if
                           len(samples) else 0.0)
@@ -164,8 +165,8 @@ def _gain(channels: float, mono: float, low: float) -> float:
     """What the 11 kHz mono mix's power must be multiplied by for BS.1770 loudness: the channels'
     summed power over the mix's (2 for identical stereo channels, more for wide ones), and the
     power above the low rate's band, which the K filter raises by 4 dB."""
-    if mono <= 1e-12 or low <= 1e-12:
-        return 1.0
+    if not (np.isfinite(channels) and np.isfinite(mono)) or mono <= 1e-12 or low <= 1e-12:
+        return 1.0  # silence, or NaN/inf samples in a float file
     high = max(mono - low, 0.0)
     return channels / mono * (low + 10 ** 0.4 * high) / low
 
