@@ -26,6 +26,8 @@ from mutagen.oggspeex import OggSpeex
 from mutagen.oggvorbis import OggVorbis
 from mutagen.wave import WAVE
 
+from moodplayer.library.audio_guard import missing_audio
+
 OGG_KINDS = (OggVorbis, OggOpus, OggFLAC, OggSpeex)
 KINDS = {
     ".mp3": MP3, ".flac": FLAC, ".ogg": OGG_KINDS, ".oga": OGG_KINDS, ".opus": OggOpus,
@@ -89,6 +91,9 @@ def read_tags(path: str) -> Tags:
     length = getattr(audio.info, "length", None)
     if not length or length <= 0:
         raise BrokenFile("no audio in file (length 0)")
+    problem = missing_audio(os.path.getsize(path), length, getattr(audio.info, "bitrate", None))
+    if problem:
+        raise BrokenFile(problem)
     tags = _read(audio, path)
     tags.duration = float(length)
     return tags
