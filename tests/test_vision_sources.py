@@ -185,3 +185,40 @@ def test_failing_reads_inside_a_source_never_reach_the_caller():
         assert grabber.frames_read == 3 and grabber.running
     finally:
         grabber.stop()
+
+
+def test_odd_names_and_huge_images_never_reach_opencv_unguarded(tmp_path):
+    import os
+
+    frame = CaptureSource(VIDEO)
+    frame.open()
+    picture = frame.read()
+    frame.close()
+    odd = os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9.png")
+    cv2.imencode(".png", picture)[1].tofile(odd)
+    source = ImageSource(odd)
+    source.open()
+    assert source.read().shape == picture.shape and "\ufffd" in source.name
+    video = os.fsdecode(os.fsencode(tmp_path) + b"/\xff clip.mp4")
+    Path(video).write_bytes(VIDEO.read_bytes())
+    capture = CaptureSource(video)
+    capture.open()  # through an ASCII link: OpenCV crashed on the name itself
+    assert capture.read() is not None
+    alias = capture._alias.name
+    capture.close()
+    assert not os.path.exists(alias)  # the link goes with the source
+    with pytest.raises(SourceUnavailable, match="cannot read image"):
+        ImageSource(tmp_path / "missing.png").open()
+
+
+def test_a_negative_camera_index_is_refused_and_not_retried():
+    source = CaptureSource(-1)
+    assert not source.live
+    with pytest.raises(SourceUnavailable, match="camera index must be 0 or more"):
+        source.open()
+    grabber = FrameGrabber(source, retry_seconds=0.05).start()
+    deadline = time.monotonic() + 5
+    while grabber.running and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not grabber.running and grabber.state == SourceState.NO_CAMERA
+    assert "camera index must be 0 or more" in grabber.message
