@@ -120,31 +120,12 @@ def vision_benchmark(video: Path, frames: int) -> dict:
 
 
 def gui_benchmark(results) -> list[float]:
-    """GUI-thread milliseconds per displayed frame: CameraView.show_frame (the slot the
-    worker's signal reaches) plus a synchronous paint. Scaling to the view's size and the
-    BGRA conversion happen in the worker, so they are done here before timing."""
+    """GUI-thread milliseconds per displayed frame (ui/bench_view.py: the Qt side lives in ui/)."""
     if not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # measure without opening a window
-    from PySide6.QtWidgets import QApplication
+    from moodplayer.ui.bench_view import time_camera_view
 
-    from moodplayer.ui.camera_view import CameraView
-    from moodplayer.ui.workers import display_frame, face_boxes
-
-    app = QApplication.instance() or QApplication([])
-    view = CameraView()
-    view.resize(*VIEW_SIZE)
-    view.show()
-    app.processEvents()
-    times = []
-    for result in results:
-        shown = display_frame(result.frame, view.target_size())
-        boxes = face_boxes(result.faces, result.primary, result.probs)
-        started = time.perf_counter()
-        view.show_frame(shown, FRAME_SIZE, boxes)
-        view.repaint()
-        times.append((time.perf_counter() - started) * 1e3)
-    view.close()
-    return times
+    return time_camera_view(results, FRAME_SIZE, VIEW_SIZE)
 
 
 def _read(source) -> np.ndarray:
