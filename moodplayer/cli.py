@@ -20,6 +20,8 @@ SUBCOMMANDS = {
     "play": "play the queue for an emotion through VLC",
     "calibrate": "learn a personal calibration profile from labelled faces",
     "watch": "print the mood timeline the app would see in a video file",
+    "listen": "recognise voice commands in WAV files (offline, pocketsphinx)",
+    "diary": "summarise the mood diary: moods over time, plays, skips, the goal's effect",
 }
 
 

@@ -102,6 +102,8 @@ class Settings:
     notifications: bool = True  # a desktop notification when the track changes
     preferred_languages: list[str] = field(default_factory=list)  # e.g. ["Telugu"]: weighted up in queues
     only_preferred_languages: bool = False  # and tracks in other (or unknown) languages left out
+    goal: str = "match"  # or "lift" / "calm" (moods.goals)
+    diary_enabled: bool = True  # record confirmed moods and plays in diary.sqlite3 (moods.diary)
     # What load() replaced by a default (not saved; for the window to show).
     problems: list[str] = field(default_factory=list, compare=False, repr=False, metadata={"saved": False})
 
@@ -158,7 +160,8 @@ class Settings:
         return True
 
 
-CHOICES = {"switch_mode": ("after_track", "now"), "angry_plays": ("upbeat", "rap", "both")}
+CHOICES = {"switch_mode": ("after_track", "now"), "angry_plays": ("upbeat", "rap", "both"),
+           "goal": ("match", "lift", "calm")}
 RANGES = {"camera_index": (0, 99), "volume": (0, 100), "dwell_seconds": (0.0, 60.0)}
 
 

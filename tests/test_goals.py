@@ -113,3 +113,14 @@ def test_skips_under_a_goal_move_a_track_down_its_choice(store, library):
 def test_unknown_goal_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown goal 'uplift': choose match, lift or calm"):
         Goal.parse("uplift")
+
+
+def test_goal_setting_is_checked_on_load(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text('{"goal": "lift", "diary_enabled": false}', encoding="utf-8")
+    loaded = Settings.load(path)
+    assert (loaded.goal, loaded.diary_enabled) == ("lift", False)
+    path.write_text('{"goal": "uplift", "volume": 40}', encoding="utf-8")
+    loaded = Settings.load(path)
+    assert loaded.goal == "match" and loaded.volume == 40
+    assert any(p.startswith("goal: 'uplift' is not one of match, lift, calm") for p in loaded.problems)

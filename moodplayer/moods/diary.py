@@ -1,0 +1,137 @@
+"""The mood diary: confirmed moods and what played, in its own SQLite file (never frames).
+
+It also keeps each goal's learned track weights, so the goal's learning stays out of the
+library's database.
+"""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from moodplayer.moods.goals import learn
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS moods (t REAL NOT NULL, mood TEXT NOT NULL, source TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS plays (t REAL NOT NULL, path TEXT NOT NULL, title TEXT NOT NULL,
+    mood TEXT NOT NULL, event TEXT NOT NULL, goal TEXT NOT NULL DEFAULT 'match');
+CREATE TABLE IF NOT EXISTS goal_weights (goal TEXT NOT NULL, path TEXT NOT NULL, weight REAL NOT NULL,
+    PRIMARY KEY (goal, path));
+CREATE INDEX IF NOT EXISTS moods_t ON moods (t);
+CREATE INDEX IF NOT EXISTS plays_t ON plays (t);
+"""
+EVENTS = ("started", "completed", "skipped")
+CSV_COLUMNS = ("kind", "time", "mood", "source", "event", "goal", "title", "path")
+
+
+def diary_path() -> Path:
+    from moodplayer.config import data_dir
+
+    return data_dir() / "diary.sqlite3"
+
+
+class Diary:
+    """Thread-safe: the GUI, the vision worker and the player's callbacks all write to it."""
+
+    def __init__(self, path: str | Path | None = None, enabled: bool = True) -> None:
+        self.path = Path(path) if path is not None else diary_path()
+        self.enabled = enabled
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False)
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def record_mood(self, mood: str, source: str = "camera", t: float | None = None) -> bool:
+        if not self.enabled:
+            return False
+        self._write("INSERT INTO moods VALUES (?, ?, ?)", (_now(t), str(mood), str(source)))
+        return True
+
+    def record_play(self, path: str, title: str, mood: str, event: str, goal: str = "match",
+                    t: float | None = None) -> bool:
+        if event not in EVENTS:
+            raise ValueError(f"unknown play event {event!r}: one of {', '.join(EVENTS)}")
+        if not self.enabled:
+            return False
+        self._write("INSERT INTO plays VALUES (?, ?, ?, ?, ?, ?)",
+                    (_now(t), str(path), str(title), str(mood), event, str(goal)))
+        return True
+
+    def weights(self, goal: str) -> dict[str, float]:
+        with self._lock:
+            rows = self._db.execute("SELECT path, weight FROM goal_weights WHERE goal = ?", (goal,))
+            return dict(rows.fetchall())
+
+    def learn(self, goal: str, path: str, event: str) -> float:
+        """A skip or completion while `goal` was on (kept even when recording is off: it is
+        the goal's learning, not history)."""
+        with self._lock:
+            row = self._db.execute("SELECT weight FROM goal_weights WHERE goal = ? AND path = ?",
+                                   (goal, path)).fetchone()
+            table = {path: row[0]} if row else {}
+            value = learn(table, path, event)
+            with self._db:
+                self._db.execute("INSERT OR REPLACE INTO goal_weights VALUES (?, ?, ?)", (goal, path, value))
+            return value
+
+    def moods(self, since: float = 0.0) -> list[tuple[float, str, str]]:
+        with self._lock:
+            return self._db.execute("SELECT t, mood, source FROM moods WHERE t >= ? ORDER BY t",
+                                    (since,)).fetchall()
+
+    def plays(self, since: float = 0.0) -> list[tuple[float, str, str, str, str, str]]:
+        with self._lock:
+            return self._db.execute("SELECT t, path, title, mood, event, goal FROM plays WHERE t >= ? "
+                                    "ORDER BY t", (since,)).fetchall()
+
+    def export_csv(self, target: str | Path) -> int:
+        """Every mood and play, oldest first; returns the number of rows written."""
+        rows = [("mood", t, mood, source, "", "", "", "") for t, mood, source in self.moods()]
+        rows += [("play", t, mood, "", event, goal, title, path)
+                 for t, path, title, mood, event, goal in self.plays()]
+        rows.sort(key=lambda r: r[1])
+        with open(target, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(CSV_COLUMNS)
+            for row in rows:
+                writer.writerow((row[0], _iso(row[1]), *row[2:]))
+        return len(rows)
+
+    def delete_all(self) -> None:
+        """The whole history and the goals' learning."""
+        with self._lock, self._db:
+            for table in ("moods", "plays", "goal_weights"):
+                self._db.execute(f"DELETE FROM {table}")
+        with self._lock:
+            self._db.execute("VACUUM")
+
+    def _write(self, sql: str, values: tuple) -> None:
+        with self._lock, self._db:
+            self._db.execute(sql, values)
+
+
+def _now(t: float | None) -> float:
+    return time.time() if t is None else float(t)
+
+
+def _iso(t: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(t))
+
+
+def summary(diary: Diary, days: int = 7, now: float | None = None) -> dict:
+    from moodplayer.moods.diary_summary import summarise
+
+    if days < 1:
+        raise ValueError("days must be 1 or more")
+    now = time.time() if now is None else now
+    since = now - (days + 1) * 86400
+    # A run of goal songs may have started before the window: read plays from a day earlier.
+    result = summarise(diary.moods(since), diary.plays(since - 86400), days, now)
+    result["recording"] = diary.enabled
+    return result
