@@ -249,6 +249,7 @@ def test_raise_and_quit_reach_the_window(qapp, served):
     send = ["dbus-send", "--session", "--print-reply", f"--dest={mpris.BUS_NAME}", mpris.OBJECT_PATH]
     run_client(qapp, bus, *send, f"{mpris.ROOT}.Raise")
     run_client(qapp, bus, *send, f"{mpris.ROOT}.Quit")
+    pump(qapp, 0.1)  # Quit runs once the reply is out
     assert window.calls == ["show", "raise", "activate", "quit"]
 
 
@@ -293,7 +294,7 @@ def test_the_app_is_driven_by_playerctl(tmp_path, bus, isolated_dirs):
     shutil.copytree(DEMO_LIBRARY, music)
     Settings(welcomed=True, music_dir=str(music), camera_enabled=False).save()
     env = client_env(bus)
-    app = subprocess.Popen([sys.executable, "-m", "moodplayer", "--no-camera"], env=env,
+    app = subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "moodplayer", "--no-camera"], env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
     def ctl(*args) -> str:
@@ -314,10 +315,12 @@ def test_the_app_is_driven_by_playerctl(tmp_path, bus, isolated_dirs):
         assert second in titles
         ctl("position", "10")
         assert 9.5 <= float(_wait_for(lambda: ctl("position"))) <= 12.0
-        subprocess.run(["dbus-send", "--session", f"--dest={mpris.BUS_NAME}", mpris.OBJECT_PATH,
-                        f"{mpris.ROOT}.Quit"], env=env, timeout=15)
+        quit_call = ["dbus-send", "--session", "--print-reply", f"--dest={mpris.BUS_NAME}", mpris.OBJECT_PATH,
+                     f"{mpris.ROOT}.Quit"]
+        subprocess.run(quit_call, env=env, timeout=15, check=True, capture_output=True)
         assert app.wait(timeout=30) == 0
     finally:
         if app.poll() is None:
-            app.kill()
+            app.send_signal(6)  # SIGABRT: faulthandler prints where it hangs
         app.wait(timeout=10)
+        print("\n".join(line for line in app.stderr.read().splitlines() if "ALSA" not in line)[-6000:])

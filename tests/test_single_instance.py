@@ -192,8 +192,9 @@ def test_moodplayer_file_goes_to_the_running_window(tmp_path, isolated_dirs):
         while not os.path.exists(single_instance.socket_name()):
             assert time.monotonic() < deadline and first.poll() is None
             time.sleep(0.2)
-        second = subprocess.run([sys.executable, "-m", "moodplayer", str(loose)], env=env, timeout=30)
-        assert second.returncode == 0 and first.poll() is None
+        second = subprocess.run([sys.executable, "-m", "moodplayer", str(loose)], env=env, timeout=30,
+                                capture_output=True, text=True)
+        assert second.returncode == 0 and first.poll() is None, second.stderr[-3000:]
         title = sorted(DEMO_LIBRARY.glob("*.ogg"))[-1].stem.split(" - ", 1)[1]
         while True:
             shown = subprocess.run(["playerctl", "-p", "moodplayer", "metadata", "xesam:url"], env=env,

@@ -96,7 +96,10 @@ class _SeekedSignal(QDBusAbstractAdaptor):
 
 
 def track_id(track) -> str:
-    return f"{TRACK_PATH}{track.id}" if track is not None else NO_TRACK
+    """An object path per track; files played from outside the library have negative ids."""
+    if track is None:
+        return NO_TRACK
+    return f"{TRACK_PATH}{track.id}" if track.id >= 0 else f"{TRACK_PATH}loose_{-track.id}"
 
 
 class MprisObject(QDBusVirtualObject):
@@ -258,7 +261,9 @@ class MprisObject(QDBusVirtualObject):
         from PySide6.QtWidgets import QApplication
 
         quit_window = getattr(self.window, "quit", None)
-        (quit_window or QApplication.quit)()
+        log.info("MPRIS: Quit")
+        # after the reply has gone out, not inside QtDBus's delivery of the call
+        QTimer.singleShot(0, quit_window or QApplication.quit)
 
 
 class Mpris(QObject):
