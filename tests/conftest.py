@@ -32,3 +32,12 @@ def isolated_dirs(tmp_path, monkeypatch):
 @pytest.fixture
 def data_dir() -> Path:
     return DATA
+
+
+@pytest.fixture
+def store(tmp_path):
+    """A real Store in a fresh SQLite file, closed after the test."""
+    from moodplayer.library.store import Store
+
+    with Store(tmp_path / "library.sqlite3") as opened:
+        yield opened

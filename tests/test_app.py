@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -52,10 +54,10 @@ def test_first_start_welcomes_with_the_demo_library_and_remembers(qtbot):
 
     QTimer.singleShot(100, answer)
     window.show()
-    window.start()
+    window.app.start()
     assert seen == {"dialog": WelcomeDialog, "folder": str(DEMO_LIBRARY)}
-    assert window.scan_task is not None and window.vision is None
-    with qtbot.waitSignal(window.scan_finished, timeout=20000):
+    assert window.library.busy and window.camera.vision is None
+    with qtbot.waitSignal(window.library.finished, timeout=20000):
         pass
     saved = Settings.load()
     assert saved.welcomed and saved.music_dir == str(DEMO_LIBRARY) and not saved.camera_enabled
@@ -68,17 +70,17 @@ def test_camera_switch_and_compact_mode(qtbot):
     window = app_module.create_window(make_args(video=str(DATA / "noface.mp4")))
     qtbot.addWidget(window)
     window.show()
-    window.start()
+    window.app.start()
     qtbot.waitUntil(lambda: "No face" in window.camera_view.message, timeout=10000)
-    thread = window.vision.thread
-    window.act_camera.trigger()  # off
-    assert window.vision is None and not thread.isRunning()
+    thread = window.camera.vision.thread
+    window.actions.camera.trigger()  # off
+    assert window.camera.vision is None and not thread.isRunning()
     qtbot.wait(300)  # what the worker sent before it stopped must not repaint the view
     assert "Camera is off" in window.camera_view.message and "camera off" in window.mood_label.text()
     assert not Settings.load().camera_enabled
-    window.act_compact.trigger()
+    window.actions.compact.trigger()
     assert not window.vision_panel.isVisible() and window.status_mood.isVisible()
-    window.act_compact.trigger()
+    window.actions.compact.trigger()
     assert window.vision_panel.isVisible()
 
 
@@ -135,3 +137,69 @@ def test_desktop_entry_and_icons_are_valid(qapp):
     for name in names:  # each renders, and draws something
         image = svg_image(name, 24, "#000000")
         assert any(image.pixelColor(x, y).alpha() for x in range(24) for y in range(24)), name
+
+
+def _gui_process(tmp_path, *options):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        env[var] = str(tmp_path / var)
+    command = [sys.executable, "-m", "moodplayer", "-v", *options]
+    return subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def _wait_for_line(process, text: str, timeout: float = 60.0) -> list[str]:
+    """stderr lines read until one holds `text` (read on a thread, so a quiet process cannot hang us)."""
+    import queue
+    import threading
+
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stderr], daemon=True).start()
+    seen, deadline = [], time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            seen.append(lines.get(timeout=0.5))
+        except queue.Empty:
+            continue
+        if text in seen[-1]:
+            return seen
+    process.kill()
+    raise AssertionError(f"no {text!r} within {timeout} s:\n" + "".join(seen[-40:]))
+
+
+@pytest.mark.skipif(not DEMO_LIBRARY.is_dir(), reason="needs the bundled demo library")
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_saves_the_queue_and_quits_cleanly(tmp_path, signal_number):
+    import json
+    import shutil
+    import sqlite3
+
+    process = _gui_process(tmp_path, "--music-dir", str(DEMO_LIBRARY), "--no-camera")
+    try:
+        _wait_for_line(process, "Lining up the neutral queue")
+        process.send_signal(signal_number)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    data = tmp_path / "XDG_DATA_HOME" / "moodplayer"
+    state = json.loads((data / "state.json").read_text(encoding="utf-8"))
+    assert state["player"]["queue"]["emotion"] == "neutral" and len(state["player"]["queue"]["items"]) >= 5
+    assert json.loads((data / "window.json").read_text(encoding="utf-8"))["geometry"]
+    alone = tmp_path / "alone.sqlite3"  # the database file by itself, without its -wal
+    shutil.copy(data / "library.sqlite3", alone)
+    with sqlite3.connect(alone) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM tracks").fetchone()[0] == 14
+
+
+def test_screenshot_with_an_unopenable_library_exits_with_the_reason(tmp_path):
+    data = tmp_path / "XDG_DATA_HOME" / "moodplayer"
+    data.mkdir(parents=True)
+    (data / "library.sqlite3").mkdir()  # a folder where the database file should be
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        env[var] = str(tmp_path / var)
+    command = [sys.executable, "-m", "moodplayer", "--no-camera", "--screenshot", str(tmp_path / "shot.png")]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert "cannot open its library" in result.stderr and "library.sqlite3" in result.stderr
+    assert not (tmp_path / "shot.png").exists()

@@ -210,12 +210,6 @@ def retag(path, **tags) -> None:
 
 
 @pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "library.sqlite3") as opened:
-        yield opened
-
-
-@pytest.fixture
 def music(tmp_path):
     root = tmp_path / "music"
     write_track(root / "Bhajans" / "morning.flac", title="Morning")

@@ -19,12 +19,6 @@ def add(store: Store, path: str, buckets: dict[str, str] | None = None, **tags) 
     return store.track_by_path(path).id
 
 
-@pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "library.sqlite3") as opened:
-        yield opened
-
-
 def test_open_default_uses_the_data_dir_in_wal_mode():
     with Store.open_default() as store:
         assert store.path == config.database_path()

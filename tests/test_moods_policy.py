@@ -7,19 +7,14 @@ import time
 import pytest
 
 from moodplayer.config import Settings
-from moodplayer.library.store import FileRecord, Store
+from moodplayer.library.store import FileRecord
 from moodplayer.library.tags import Tags
-from moodplayer.moods import Queue, QueueItem, build_queue, learn
+from moodplayer.moods import build_queue, learn
 from moodplayer.moods.policy import ARTIST_GAP, RECENT_SECONDS
+from moodplayer.playback.queue import Queue, QueueItem
 
 GENRES = {"upbeat": "Dance", "calm": "Chillout", "rap": "Hip Hop", "devotional": "Bhajan",
           "instrumental": "Ambient"}
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "library.sqlite3") as opened:
-        yield opened
 
 
 def add(store, name, buckets=(), artist=None, genre=None):

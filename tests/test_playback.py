@@ -15,12 +15,13 @@ import pytest
 import soundfile as sf
 
 from moodplayer.config import Settings
+from moodplayer.emotions import Emotion
 from moodplayer.library.scanner import scan
-from moodplayer.library.store import Store
-from moodplayer.moods import Queue, QueueItem, build_queue
+from moodplayer.moods import build_queue
 from moodplayer.moods.dj import FADE_SECONDS, MoodDJ
 from moodplayer.playback import PAUSED, PLAYING, STOPPED, PlaybackUnavailable, Player
 from moodplayer.playback.engine import load_vlc, new_instance
+from moodplayer.playback.queue import Queue, QueueItem
 
 RATE = 8000
 
@@ -39,12 +40,6 @@ def music(tmp_path):
     folder = tmp_path / "music"
     folder.mkdir()
     return folder
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "library.sqlite3") as opened:
-        yield opened
 
 
 @pytest.fixture
@@ -219,7 +214,7 @@ def test_resume_restores_track_position_volume_and_override(player, store, music
         assert later.current.track.title == "second"
         assert later.position == pytest.approx(saved_at, abs=0.01)
         assert later.volume == 35
-        assert again.override == "happy" and again.mode == "override"
+        assert again.override == Emotion.HAPPY and again.mode == "override"
         assert [i.reason for i in later.queue] == ["test: first", "test: second"]
         later.resume()
         run_until(later, lambda: later.position != saved_at)  # VLC's clock has moved
@@ -256,7 +251,7 @@ def test_a_queue_built_elsewhere_is_used_when_it_is_for_that_mood(player, store,
     assert player.queue is ahead and dj.last_queue is ahead
     assert not dj.wants_queue("happy")
     dj.on_mood("sad", dj.make_queue("angry"))  # built for another mood: not used
-    assert dj.pending_emotion == "sad" and player.next_queue.emotion == "sad"
+    assert dj.pending_emotion == Emotion.SAD and player.next_queue.emotion == Emotion.SAD
     assert not dj.wants_queue("sad")
     dj.set_override("happy")
     assert not dj.wants_queue("fear")  # the user's pick holds: camera moods build nothing
@@ -267,15 +262,15 @@ def test_mood_change_waits_for_the_track_to_end(player, store, music):
     dj = MoodDJ(player, store, Settings(switch_mode="after_track"))
     seen = Recorder(player)
     dj.on_mood("happy")
-    assert dj.playing_emotion == "happy"
+    assert dj.playing_emotion == Emotion.HAPPY
     first = player.current.track
     dj.on_mood("sad")
-    assert dj.pending_emotion == "sad" and dj.playing_emotion == "happy"
+    assert dj.pending_emotion == Emotion.SAD and dj.playing_emotion == Emotion.HAPPY
     assert player.current.track == first
     run_until(player, lambda: len(seen.of("track_started")) == 2)
     assert seen.of("track_ended")[0]["why"] == "completed"
     assert seen.of("track_ended")[0]["item"].track == first
-    assert player.current.bucket == "calm" and dj.playing_emotion == "sad"
+    assert player.current.bucket == "calm" and dj.playing_emotion == Emotion.SAD
 
 
 def test_a_change_back_before_the_switch_cancels_it(player, store, music):
@@ -300,7 +295,7 @@ def test_switch_now_fades_out_then_switches(player, store, music):
     clock[0] += FADE_SECONDS / 2
     dj.tick()
     assert player.gain == pytest.approx(0.5)
-    assert player.current.bucket == "upbeat" and dj.pending_emotion == "sad"
+    assert player.current.bucket == "upbeat" and dj.pending_emotion == Emotion.SAD
     clock[0] += FADE_SECONDS / 2
     dj.tick()
     assert player.current.bucket == "calm" and player.state == PLAYING
@@ -338,11 +333,11 @@ def test_override_stops_following_until_auto(player, store, music):
     dj.on_mood("happy")
     dj.set_override("sad")
     dj.tick(time.monotonic() + FADE_SECONDS + 0.1)
-    assert dj.playing_emotion == "sad" and dj.mode == "override"
+    assert dj.playing_emotion == Emotion.SAD and dj.mode == "override"
     dj.on_mood("neutral")
-    assert dj.pending_emotion is None and dj.playing_emotion == "sad"
+    assert dj.pending_emotion is None and dj.playing_emotion == Emotion.SAD
     dj.set_override(None)
-    assert dj.mode == "auto" and dj.pending_emotion == "neutral"
+    assert dj.mode == "auto" and dj.pending_emotion == Emotion.NEUTRAL
 
 
 def test_plays_are_recorded_and_taught(player, store, music):

@@ -58,15 +58,15 @@ def open_window(qtbot):
         window = app_module.create_window(make_args(**options))
         qtbot.addWidget(window)  # closed at teardown: closeEvent stops the workers
         window.show()
-        window.start()
+        window.app.start()
         return window
 
     return open_
 
 
 def wait_for_scan(qtbot, window, timeout=20000):
-    if window.scan_task is not None:
-        with qtbot.waitSignal(window.scan_finished, timeout=timeout) as blocker:
+    if window.library.busy:
+        with qtbot.waitSignal(window.library.finished, timeout=timeout) as blocker:
             pass
         return blocker.args[0]
     return None
@@ -84,7 +84,7 @@ def test_pick_folder_scans_with_progress_and_queues_music(qtbot, open_window, li
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(library))
     progress = []
     window.library_view.progress.valueChanged.connect(progress.append)
-    window.act_choose.trigger()
+    window.actions.choose.trigger()
     assert window.scan_progress.isVisible()
     window.tabs.setCurrentWidget(window.library_view)
     assert window.library_view.progress.isVisible() and not window.scan_progress.isVisible()
@@ -93,19 +93,21 @@ def test_pick_folder_scans_with_progress_and_queues_music(qtbot, open_window, li
     assert progress and progress[-1] == 14 and window.library_view.progress.maximum() == 14
     assert not window.library_view.progress.isVisible() and not window.scan_progress.isVisible()
     qtbot.waitUntil(lambda: window.library_view.model.rowCount() == 14)
-    qtbot.waitUntil(lambda: window.session.state == "playing", timeout=5000)
+    qtbot.waitUntil(lambda: window.bridge.state == "playing", timeout=5000)
     assert window.queue_view.count() > 0
-    assert window.now_playing.title.text() == window.session.current.track.display_title
+    assert window.now_playing.title.text() == window.bridge.current_track.display_title
     assert Settings.load().music_dir == str(library)
 
 
 def test_override_fear_rebuilds_queue_from_devotional_then_auto(qtbot, open_window, library):
     window = open_window(music_dir=str(library), no_camera=True)
     wait_for_scan(qtbot, window)
-    qtbot.waitUntil(lambda: window.session.state == "playing", timeout=5000)
+    qtbot.waitUntil(lambda: window.bridge.state == "playing", timeout=5000)
     assert window.override_bar.mode_label.text() == "auto"
     before = queue_reasons(window)
     qtbot.mouseClick(window.override_bar.buttons[Emotion.FEAR], Qt.MouseButton.LeftButton)
+    assert window.override_bar.mode_label.text() == "manual"  # at once; the queue is built off-thread
+    qtbot.waitUntil(lambda: "fear" in window.queue_caption.text(), timeout=5000)
     reasons = queue_reasons(window)
     assert reasons and reasons != before
     assert all(r.startswith("fear → devotional") for r in reasons), reasons
@@ -116,8 +118,54 @@ def test_override_fear_rebuilds_queue_from_devotional_then_auto(qtbot, open_wind
 
     qtbot.mouseClick(window.override_bar.buttons[None], Qt.MouseButton.LeftButton)
     assert window.override_bar.mode_label.text() == "auto"
-    assert window.session.override is None
+    assert window.bridge.mood.override is None
+    qtbot.waitUntil(lambda: "fear" not in window.queue_caption.text(), timeout=5000)
     assert not any(r.startswith("fear") for r in queue_reasons(window))
+
+
+def test_override_builds_its_queue_off_the_gui_thread(qtbot, open_window, library, monkeypatch):
+    import threading
+
+    from moodplayer.moods import dj
+
+    window = open_window(music_dir=str(library), no_camera=True)
+    wait_for_scan(qtbot, window)
+    qtbot.waitUntil(lambda: window.bridge.state == "playing", timeout=5000)
+    threads = []
+    real = dj.build_queue
+
+    def recording(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dj, "build_queue", recording)
+    window.override_bar.buttons[Emotion.SAD].click()
+    qtbot.waitUntil(lambda: "sad" in window.queue_caption.text().lower(), timeout=5000)
+    assert threads and threading.main_thread() not in threads, threads
+
+
+def test_untagged_tracks_get_a_tempo_bucket_from_their_audio(qtbot, open_window, tmp_path):
+    import mutagen
+
+    folder = tmp_path / "Untagged"
+    folder.mkdir()
+    for source, name in (("01 - Sunrise Run.ogg", "a.ogg"), ("04 - Slow Rain.ogg", "b.ogg")):
+        shutil.copy(DEMO_LIBRARY / source, folder / name)
+        audio = mutagen.File(folder / name)
+        audio.delete()
+        audio.save()
+    window = open_window(music_dir=str(folder), no_camera=True)
+    window.tabs.setCurrentWidget(window.library_view)
+    formats = []
+    window.library.progress.connect(lambda phase, done, total: formats.append(phase))
+    result = wait_for_scan(qtbot, window)
+    assert result.analysis is not None and result.analysis.assigned == 2
+    assert "analyse" in formats  # progress was shown for the measuring, too
+    store = window.app.store
+    buckets = {Path(t.path).name: t.buckets for t in store.tracks()}
+    assert "upbeat" in buckets["a.ogg"] and "measured" in buckets["a.ogg"]["upbeat"]
+    assert "calm" in buckets["b.ogg"]
+    qtbot.waitUntil(lambda: window.library_view.model.rowCount() == 2)
 
 
 def test_keyboard_shortcuts_pick_moods(qtbot, open_window):
@@ -126,14 +174,15 @@ def test_keyboard_shortcuts_pick_moods(qtbot, open_window):
     qtbot.waitUntil(window.isActiveWindow)
     for key, expected in (("3", "fear"), ("a", None), ("5", "sad"), ("7", "neutral"), ("a", None)):
         qtbot.keyClick(window, key)  # the button animates its click for 100 ms, then chooses
-        qtbot.waitUntil(lambda e=expected: window.session.override == e, timeout=2000)
+        wanted = None if expected is None else Emotion.parse(expected)
+        qtbot.waitUntil(lambda e=wanted: window.bridge.mood.override == e, timeout=2000)
         assert window.override_bar.mode_label.text() == ("auto" if expected is None else "manual")
 
 
 def test_smiling_face_on_video_shows_happy_and_queues_upbeat(qtbot, open_window, library):
     window = open_window(music_dir=str(library), video=str(DATA / "astronaut.mp4"))
     wait_for_scan(qtbot, window)
-    qtbot.waitUntil(lambda: window.camera_mood == Emotion.HAPPY, timeout=20000)
+    qtbot.waitUntil(lambda: window.bridge.mood.camera == Emotion.HAPPY, timeout=20000)
     assert window.mood_label.text().startswith("Happy · auto")
     assert window.camera_view.drawn_labels, "the face box was never drawn"
     painted = window.camera_view.frames_painted
@@ -143,27 +192,27 @@ def test_smiling_face_on_video_shows_happy_and_queues_upbeat(qtbot, open_window,
     assert window.timeline.sample_count() > 3
     reasons = queue_reasons(window)
     assert reasons and all(r.startswith("happy → upbeat") for r in reasons), reasons
-    assert window.session.dj.pending_emotion == "happy" or window.session.dj.playing_emotion == "happy"
+    assert Emotion.HAPPY in (window.bridge.mood.pending, window.bridge.mood.playing)
 
 
 def test_camera_moods_build_their_queue_off_the_gui_thread_and_only_the_latest_counts(
         qtbot, open_window, library):
     window = open_window(music_dir=str(library), no_camera=True)
     wait_for_scan(qtbot, window)
-    session = window.session
-    qtbot.waitUntil(lambda: session.dj.playing_emotion == "neutral", timeout=5000)
+    bridge = window.bridge
+    qtbot.waitUntil(lambda: bridge.mood.playing == Emotion.NEUTRAL, timeout=5000)
     built = []
-    session.queue_changed.connect(lambda: built.append(session.dj.last_queue.emotion))
-    session.on_camera_mood(Emotion.HAPPY)
-    assert session.dj.mood == "neutral" and session.dj.pending_emotion is None  # not built here
-    session.on_camera_mood(Emotion.FEAR)  # before happy's queue came back
-    qtbot.waitUntil(lambda: session.dj.pending_emotion == "fear", timeout=5000)
+    bridge.queue_changed.connect(lambda: built.append(bridge.mood.pending))
+    bridge.on_camera_mood(Emotion.HAPPY)
+    assert bridge.mood.confirmed == Emotion.NEUTRAL and bridge.mood.pending is None  # not built here
+    bridge.on_camera_mood(Emotion.FEAR)  # before happy's queue came back
+    qtbot.waitUntil(lambda: bridge.mood.pending == Emotion.FEAR, timeout=5000)
     qtbot.wait(200)  # happy's queue, built meanwhile, must not arrive late and win
-    assert session.dj.mood == "fear" and session.dj.pending_emotion == "fear"
-    assert "happy" not in built
+    assert bridge.mood.confirmed == Emotion.FEAR and bridge.mood.pending == Emotion.FEAR
+    assert Emotion.HAPPY not in built
     assert all(r.startswith("fear → devotional") for r in queue_reasons(window))
-    session.on_camera_mood(Emotion.NEUTRAL)  # back to what plays: no build, the switch is off
-    assert session.dj.pending_emotion is None and session.dj.playing_emotion == "neutral"
+    bridge.on_camera_mood(Emotion.NEUTRAL)  # back to what plays: no build, the switch is off
+    assert bridge.mood.pending is None and bridge.mood.playing == Emotion.NEUTRAL
 
 
 def test_starred_track_leads_the_neutral_queue(qtbot, open_window, library):
@@ -174,13 +223,13 @@ def test_starred_track_leads_the_neutral_queue(qtbot, open_window, library):
     model = window.library_view.model
     calm = next(model.track(r) for r in range(14) if "calm" in model.track(r).buckets)
     window.library_view.star_requested.emit([calm], True)
-    assert window.store.track(calm.id).favourite
+    qtbot.waitUntil(lambda: window.app.store.track(calm.id).favourite)  # written off the GUI thread
     qtbot.waitUntil(lambda: any(model.track(r).favourite for r in range(model.rowCount())))
     window.override_bar.buttons[Emotion.HAPPY].click()
-    qtbot.waitUntil(lambda: window.session.dj.playing_emotion == "happy", timeout=5000)
+    qtbot.waitUntil(lambda: window.bridge.mood.playing == Emotion.HAPPY, timeout=5000)
     window.override_bar.buttons[Emotion.NEUTRAL].click()
-    qtbot.waitUntil(lambda: window.session.dj.playing_emotion == "neutral", timeout=5000)
-    assert window.session.current.track.id == calm.id
+    qtbot.waitUntil(lambda: window.bridge.mood.playing == Emotion.NEUTRAL, timeout=5000)
+    assert window.bridge.current_track.id == calm.id
     assert window.now_playing.title.text() == calm.display_title
     assert window.now_playing.star.isChecked()
     assert "you starred it" in window.now_playing.why.text()
@@ -190,7 +239,7 @@ def test_analyse_photo_draws_happy_on_the_face(qtbot, open_window, monkeypatch):
     window = open_window(no_camera=True)
     photo = DATA / "astronaut.png"
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(photo), ""))
-    window.act_photo.trigger()
+    window.actions.photo.trigger()
     dialog = window.photo_dialog
     qtbot.waitUntil(lambda: "Face 1" in dialog.summary.text(), timeout=15000)
     dialog.view.resize(512, 512)
@@ -209,26 +258,27 @@ def test_missing_camera_index_shows_a_message(qtbot, open_window):
     qtbot.waitUntil(lambda: "No camera found" in window.camera_view.message, timeout=10000)
     assert "97" in window.camera_view.message
     assert "no camera picture" in window.mood_label.text()
-    assert window.vision is not None and window.vision.is_running()  # still retrying, no crash
+    assert window.camera.vision is not None and window.camera.vision.is_running()  # still retrying, no crash
     window.override_bar.buttons[Emotion.SAD].click()
-    assert window.session.override == "sad"
+    assert window.bridge.mood.override == Emotion.SAD
 
 
 def test_no_vlc_shows_install_command_and_the_rest_works(qtbot, open_window, library, monkeypatch):
+    from moodplayer import playback
     from moodplayer.playback import PlaybackUnavailable
     from moodplayer.playback.engine import INSTALL_HINT
-    from moodplayer.ui import session
 
     def no_libvlc(*args, **kwargs):  # what python-vlc gives on a machine without libVLC
         raise PlaybackUnavailable(f"libVLC could not be loaded (no libvlc.so.5); {INSTALL_HINT}")
 
-    monkeypatch.setattr(session, "Player", no_libvlc)
+    monkeypatch.setattr(playback, "Player", no_libvlc)
     window = open_window(music_dir=str(library), no_camera=True)
     wait_for_scan(qtbot, window)
     assert window.banner.isVisibleTo(window)
     assert "apt-get install libvlc5 vlc-plugin-base libvlc-bin" in window.banner.text.text()
     assert not window.transport.isEnabled()
     window.override_bar.buttons[Emotion.FEAR].click()
+    qtbot.waitUntil(lambda: "fear" in window.queue_caption.text().lower(), timeout=5000)
     assert all(r.startswith("fear → devotional") for r in queue_reasons(window))
     qtbot.waitUntil(lambda: window.library_view.model.rowCount() == 14)
 
@@ -248,24 +298,24 @@ def big_folder(tmp_path, count: int = 3000) -> Path:
 def test_quit_while_scanning_and_watching_is_clean(qtbot, open_window, tmp_path):
     big = big_folder(tmp_path)
     window = open_window(music_dir=str(big), video=str(DATA / "astronaut.mp4"))
-    thread = window.vision.thread
+    thread = window.camera.vision.thread
     qtbot.waitUntil(lambda: bool(window.camera_view.drawn_labels), timeout=10000)
-    assert window.scan_task is not None and thread.isRunning()
+    assert window.library.busy and thread.isRunning()
     started = time.monotonic()
     window.quit()
     assert time.monotonic() - started < 5
     assert not thread.isRunning()
-    assert window.vision is None
+    assert window.camera.vision is None
     assert not window.isVisible()
 
 
 def test_state_is_restored(qtbot, open_window, library):
     window = open_window(music_dir=str(library), no_camera=True)
     wait_for_scan(qtbot, window)
-    qtbot.waitUntil(lambda: window.session.state == "playing", timeout=5000)
+    qtbot.waitUntil(lambda: window.bridge.state == "playing", timeout=5000)
     window.override_bar.buttons[Emotion.SAD].click()
-    window.session.next()
-    track = window.session.current.track
+    window.bridge.next()
+    track = window.bridge.current_track
     window.tabs.setCurrentIndex(1)
     window.resize(780, 620)  # the offscreen screen is 800 wide: restoring clamps to it
     window.splitter.setSizes([300, 470])
@@ -276,10 +326,10 @@ def test_state_is_restored(qtbot, open_window, library):
     assert again.tabs.currentIndex() == 1
     assert (again.width(), again.height()) == (780, 620)
     assert again.splitter.sizes() == sizes
-    assert again.session.override == "sad"
+    assert again.bridge.mood.override == Emotion.SAD
     assert again.override_bar.mode_label.text() == "manual"
-    assert again.session.state == "paused"
-    assert again.session.current.track.id == track.id
+    assert again.bridge.state == "paused"
+    assert again.bridge.current_track.id == track.id
     assert again.now_playing.title.text() == track.display_title
 
 
@@ -292,7 +342,7 @@ def test_moved_music_folder_is_reported_and_nothing_is_lost(qtbot, open_window, 
     error = wait_for_scan(qtbot, again)
     assert isinstance(error, FileNotFoundError)
     assert again.banner.isVisibleTo(again) and "Could not scan the music folder" in again.banner.text.text()
-    assert again.store.count() == 14  # the library is kept as it was
+    assert again.app.store.count() == 14  # the library is kept as it was
 
 
 def answer_modal(qtbot, act) -> None:
@@ -322,10 +372,10 @@ def test_settings_from_the_menu_apply_at_once_and_persist(qtbot, open_window, li
     next(a for a in window.findChildren(QAction) if a.text() == "&Settings…").trigger()
     saved = Settings.load()
     assert (saved.switch_mode, saved.dwell_seconds, saved.mapping["fear"]) == ("now", 5.0, ["instrumental"])
-    assert window.session.dj.settings.switch_mode == "now"
-    qtbot.waitUntil(lambda: window.vision.worker._dwell is None)  # the worker took the new dwell
+    assert window.bridge.session.dj.settings.switch_mode == "now"
+    qtbot.waitUntil(lambda: not window.camera.vision.worker.dwell_pending)  # the worker took the new dwell
     window.override_bar.buttons[Emotion.FEAR].click()
-    qtbot.waitUntil(lambda: window.session.dj.playing_emotion == "fear", timeout=5000)  # now, with a fade
+    qtbot.waitUntil(lambda: window.bridge.mood.playing == Emotion.FEAR, timeout=5000)  # now, with a fade
     assert all(r.startswith("fear → instrumental") for r in queue_reasons(window))
 
 
@@ -398,19 +448,19 @@ def test_cancel_a_scan_keeps_what_was_read(qtbot, open_window, tmp_path):
     window = open_window(music_dir=str(big), no_camera=True)
     window.tabs.setCurrentWidget(window.library_view)
     qtbot.waitUntil(lambda: window.library_view.progress.value() > 0, timeout=10000)
-    with qtbot.waitSignal(window.scan_finished, timeout=10000) as blocker:
+    with qtbot.waitSignal(window.library.finished, timeout=10000) as blocker:
         qtbot.mouseClick(window.library_view.cancel_button, Qt.MouseButton.LeftButton)
     result = blocker.args[0]
-    assert result.cancelled and 0 < window.store.count() < 3000
+    assert result.cancelled and 0 < window.app.store.count() < 3000
     assert "Scan cancelled" in window.statusBar().currentMessage()
 
 
 def test_new_music_in_the_folder_is_picked_up(qtbot, open_window, library):
     window = open_window(music_dir=str(library), no_camera=True)
     wait_for_scan(qtbot, window)
-    window.rescan_soon.setInterval(100)
+    window.library.rescan_soon.setInterval(100)
     shutil.copy(library / "01 - Sunrise Run.ogg", library / "15 - Sunrise Run Again.ogg")
-    qtbot.waitUntil(lambda: window.store.count() == 15, timeout=10000)
+    qtbot.waitUntil(lambda: window.app.store.count() == 15, timeout=10000)
     qtbot.waitUntil(lambda: window.library_view.model.total() == 15, timeout=5000)
 
 
@@ -419,11 +469,11 @@ def test_compact_mode_shrinks_the_window_by_the_camera_panel(qtbot, open_window)
     window.resize(1024, 700)
     qtbot.wait(20)
     panel = window.vision_panel.width()
-    window.act_compact.trigger()
+    window.actions.compact.trigger()
     qtbot.wait(50)  # the layout may widen a window below its minimum: it must not need to
     assert not window.vision_panel.isVisible() and window.width() <= 1024 - panel
     assert window.override_bar.buttons[Emotion.SAD].toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
-    window.act_compact.trigger()
+    window.actions.compact.trigger()
     qtbot.wait(50)
     assert window.vision_panel.isVisible() and window.width() == 1024
 
@@ -436,41 +486,41 @@ def test_close_to_tray_keeps_playing_and_tray_quit_ends(qtbot, open_window, libr
     window = open_window(Settings(welcomed=True, minimize_to_tray=True), music_dir=str(library),
                          video=str(DATA / "noface.mp4"))
     wait_for_scan(qtbot, window)
-    qtbot.waitUntil(lambda: window.session.state == "playing", timeout=5000)
+    qtbot.waitUntil(lambda: window.bridge.state == "playing", timeout=5000)
     window.override_bar.buttons[Emotion.SAD].click()
     menu = {a.text(): a for a in window.tray.contextMenu().actions()}
     assert menu["Mood: Sad · manual"].isEnabled() is False
     window.close()
-    assert window.isHidden() and window.vision is not None and window.session.state == "playing"
+    assert window.isHidden() and window.camera.vision is not None and window.bridge.state == "playing"
     menu["Play / Pause"].trigger()
-    assert window.session.state == "paused"
+    assert window.bridge.state == "paused"
     menu["Show MoodPlayer"].trigger()
     assert window.isVisible()
     window.close()
-    thread = window.vision.thread
+    thread = window.camera.vision.thread
     menu["Quit"].trigger()
-    assert window.vision is None and not thread.isRunning() and window.session.player is None
+    assert window.camera.vision is None and not thread.isRunning() and window.bridge.session.player.closed
 
 
 def test_transport_drives_vlc(qtbot, open_window, library):
     window = open_window(music_dir=str(library), no_camera=True)
     wait_for_scan(qtbot, window)
-    qtbot.waitUntil(lambda: window.session.state == "playing", timeout=5000)
+    qtbot.waitUntil(lambda: window.bridge.state == "playing", timeout=5000)
     transport = window.transport
-    first = window.session.current.track.id
+    first = window.bridge.current_track.id
     qtbot.mouseClick(transport.next_button, Qt.MouseButton.LeftButton)
-    assert window.session.current.track.id != first
+    assert window.bridge.current_track.id != first
     qtbot.mouseClick(transport.play_button, Qt.MouseButton.LeftButton)
-    assert window.session.state == "paused" and not transport.is_playing()
+    assert window.bridge.state == "paused" and not transport.is_playing()
     qtbot.mouseClick(transport.play_button, Qt.MouseButton.LeftButton)
-    assert window.session.state == "playing" and transport.is_playing()
+    assert window.bridge.state == "playing" and transport.is_playing()
     # Library → Play now. (libVLC 3 seeks wrongly in the three quiet calm demo tracks; not in this one.)
     qtbot.waitUntil(lambda: window.library_view.model.rowCount() == 14)
     model = window.library_view.model
     sunrise = next(model.track(r) for r in range(14) if model.track(r).title == "Sunrise Run")
     window.library_view.play_requested.emit(sunrise)
-    assert window.session.current.track.id == sunrise.id and window.now_playing.title.text() == "Sunrise Run"
-    assert window.session.current.reason == "you picked it in the library"
+    assert window.bridge.current_track.id == sunrise.id and window.now_playing.title.text() == "Sunrise Run"
+    assert window.bridge.current_item.reason == "you picked it in the library"
     length_ms = int(sunrise.duration * 1000)  # from the tags
     qtbot.waitUntil(lambda: transport.slider.maximum() == length_ms)
     assert transport.total.text() == format_time(length_ms)
@@ -480,10 +530,10 @@ def test_transport_drives_vlc(qtbot, open_window, library):
     assert seeks == []
     transport.slider.triggerAction(QAbstractSlider.SliderAction.SliderPageStepAdd)  # a click: seeks
     assert seeks == [10_010]
-    qtbot.waitUntil(lambda: window.session.player.position >= 10.5, timeout=3000)  # and plays on from there
+    qtbot.waitUntil(lambda: window.bridge.position >= 10.5, timeout=3000)  # and plays on from there
     qtbot.waitUntil(lambda: transport.elapsed.text() in ("0:10", "0:11", "0:12"), timeout=2000)
     transport.volume.setValue(35)
-    assert window.session.player.volume == 35 and window.settings.volume == 35
+    assert window.bridge.volume == 35 and window.settings.volume == 35
 
 
 def test_choosing_another_folder_shows_and_plays_only_that_one(qtbot, open_window, library, tmp_path,
@@ -496,9 +546,10 @@ def test_choosing_another_folder_shows_and_plays_only_that_one(qtbot, open_windo
     for name in ("01 - Sunrise Run.ogg", "04 - Slow Rain.ogg"):
         shutil.copy(library / name, other / name)
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(other))
-    window.act_choose.trigger()
+    window.actions.choose.trigger()
     wait_for_scan(qtbot, window)
     qtbot.waitUntil(lambda: window.library_view.model.rowCount() == 2)
-    window.session.set_override(Emotion.SAD)
+    window.bridge.set_override(Emotion.SAD)
+    qtbot.waitUntil(lambda: "sad" in window.queue_caption.text().lower(), timeout=5000)
     queued = [window.queue_view.item(i).text() for i in range(window.queue_view.count())]
     assert queued and all("Slow Rain" in text or "Sunrise Run" in text for text in queued)

@@ -20,7 +20,7 @@ from moodplayer.config import DEMO_LIBRARY, Settings
 from moodplayer.emotions import EMOTIONS, Emotion
 from moodplayer.ui import covers
 from moodplayer.ui.camera_view import CameraView
-from moodplayer.ui.dialogs import SettingsDialog, WelcomeDialog, model_card_numbers
+from moodplayer.ui.dialogs import SettingsDialog, WelcomeDialog
 from moodplayer.ui.faces import FaceBox, paint_faces
 from moodplayer.ui.icons import icon
 from moodplayer.ui.library_view import BUCKETS as BUCKETS_COLUMN
@@ -30,6 +30,7 @@ from moodplayer.ui.now_playing import QueueRow, QueueView, format_time
 from moodplayer.ui.tasks import run_in_background, wait_for_background
 from moodplayer.ui.theme import apply_theme
 from moodplayer.ui.workers import display_frame
+from moodplayer.vision.model_card import model_card_numbers
 
 BUCKET_NAMES = ("upbeat", "calm", "rap", "devotional", "instrumental")
 DATA = Path(__file__).parent / "data"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from moodplayer.commands.common import emit, open_store, scan_folder
+from moodplayer.commands.common import emit, fail, open_store
 
 
 def add_arguments(parser) -> None:
@@ -18,19 +18,18 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from moodplayer.library.features import analyse_library
+    from moodplayer.library.refresh import refresh
 
     store = open_store(args.db)
     if store is None:
         return 1
     with store:
-        result = scan_folder(store, args.folder)
-        if result is None:
-            return 1
-        if not args.no_features:
-            result.seconds += analyse_library(store, args.folder).seconds
-            counts = store.bucket_counts_under(args.folder)
-            result.buckets = {bucket: counts.get(bucket, 0) for bucket in result.buckets}
+        try:  # the same refresh as the window's: scan, then measure what the tags leave open
+            refreshed = refresh(store, args.folder, analyse=not args.no_features)
+        except OSError as exc:
+            return fail(f"cannot scan {args.folder}: {exc.strerror or exc}")
+        result = refreshed.scan
+        result.seconds, result.buckets = refreshed.seconds, refreshed.buckets
         tracks = store.tracks(folder=args.folder) if getattr(args, "list", False) else None
     errors = [{"path": _printable(path), "reason": reason} for path, reason in result.errors]
     payload = {"tracks": result.tracks, "buckets": result.buckets, "errors": errors,

@@ -1,6 +1,6 @@
-"""The mood policy (emotion → buckets → ordered queue) and the controller that follows the mood."""
+"""The mood policy (emotion → buckets → ordered queue), the DJ that follows the mood, and the
+session that runs the app's use cases without Qt."""
 
 from moodplayer.moods.policy import build_queue, learn, targets_for
-from moodplayer.moods.queue import Queue, QueueItem
 
-__all__ = ["Queue", "QueueItem", "build_queue", "learn", "targets_for"]
+__all__ = ["build_queue", "learn", "targets_for"]

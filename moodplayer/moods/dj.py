@@ -4,6 +4,10 @@ Qt-free and single-threaded like the Player: call everything from the owner's
 thread, and call `tick()` about ten times a second (it runs the fade-out of a
 "switch now"). The mood tracker's dwell time guards against flapping upstream;
 here a change back to the playing mood cancels a switch that has not happened yet.
+
+Queue builds and store writes go through `runner` (moods.runner): at once by
+default (the CLI), on a worker thread in the window. A queue that arrives for a
+mood that is no longer wanted is dropped.
 """
 
 from __future__ import annotations
@@ -18,34 +22,39 @@ from pathlib import Path
 
 from moodplayer.config import Settings, state_path, write_json_atomic
 from moodplayer.emotions import Emotion
-from moodplayer.moods.policy import build_queue, emotion_label, learn
-from moodplayer.moods.queue import Queue, QueueItem
-from moodplayer.playback.player import IDLE, PAUSED, PLAYING, STOPPED, Player
+from moodplayer.moods.policy import as_emotion, build_queue, learn
+from moodplayer.moods.runner import Inline, Runner
+from moodplayer.playback.queue import Queue, QueueItem
+from moodplayer.playback.state import IDLE, PAUSED, PLAYING, STOPPED
 
 log = logging.getLogger(__name__)
 
 FADE_SECONDS = 1.0
 STATE_VERSION = 1
+QUEUE_JOB = "queue"  # the runner's key for queue builds: only the latest one counts
 
 
 class MoodDJ:
-    def __init__(self, player: Player, store, settings: Settings, queue_size: int = 20,
+    def __init__(self, player, store, settings: Settings, queue_size: int = 20,
                  folder: str | os.PathLike | None = None, rng: random.Random | None = None,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, runner: Runner | None = None):
         self.player, self.store, self.settings = player, store, settings
         self.queue_size = queue_size
         # Play only from under this folder (default: the user's music folder in settings), so
         # tracks of a folder the user has since left do not come back.
         self.folder = folder
-        self.mood: str | None = None  # the tracker's last confirmed mood
-        self.override: str | None = None  # the user's pick; None = Auto
+        self.runner: Runner = runner or Inline()
+        self.mood: Emotion | None = None  # the tracker's last confirmed mood
+        self.override: Emotion | None = None  # the user's pick; None = Auto
         self.unplayable: list[tuple[QueueItem, str]] = []
         self.last_queue: Queue | None = None  # the latest built, with its note even when empty
         self._rng = rng or random.Random()
         self._clock = clock
         self._fade: tuple[float, Queue] | None = None  # (started, queue to play after it)
-        self._emotion_of_track: str | None = None
+        self._emotion_of_track: Emotion | None = None
         self._started_since_queue_end = False
+        self.on_change: Callable[[], None] = lambda: None  # a queue was switched to or lined up
+        self.on_error: Callable[[Exception], None] = _write_failed  # a store write failed
         player.add_listener(self._on_player)
 
     @property
@@ -53,13 +62,18 @@ class MoodDJ:
         return "auto" if self.override is None else "override"
 
     @property
-    def playing_emotion(self) -> str | None:
+    def target(self) -> Emotion | None:
+        """The mood the music should follow now: the override, else the confirmed mood."""
+        return self.override or self.mood
+
+    @property
+    def playing_emotion(self) -> Emotion | None:
         """The emotion of the queue now playing (or paused)."""
         queue = self.player.queue
         return queue.emotion if queue and self.player.state in (PLAYING, PAUSED) else None
 
     @property
-    def pending_emotion(self) -> str | None:
+    def pending_emotion(self) -> Emotion | None:
         """The emotion whose queue takes over after the fade or the current track."""
         queue = self._fade[1] if self._fade else self.player.next_queue
         return queue.emotion if queue else None
@@ -67,28 +81,35 @@ class MoodDJ:
     def on_mood(self, emotion: Emotion | str, queue: Queue | None = None) -> None:
         """A mood the tracker confirmed; followed unless the user chose an override.
         `queue`: one already built for it by `make_queue` (say, off the GUI thread)."""
-        self.mood = emotion_label(emotion)
+        self.mood = as_emotion(emotion)
         if self.override is None:
             self._follow(self.mood, queue)
 
     def wants_queue(self, emotion: Emotion | str) -> bool:
         """Whether following `emotion` now would build a queue (neither playing nor pending)."""
-        label = emotion_label(emotion)
-        return self.override is None and label not in (self.playing_emotion, self.pending_emotion)
+        return self.override is None and self.needs_queue(emotion)
+
+    def needs_queue(self, emotion: Emotion | str) -> bool:
+        """Whether playing `emotion` would take a new queue, override or not."""
+        return as_emotion(emotion) not in (self.playing_emotion, self.pending_emotion)
 
     def make_queue(self, emotion: Emotion | str) -> Queue:
         """The queue `on_mood` would build, touching nothing else: safe on another thread
         while this one goes on, since the store guards itself."""
-        return build_queue(self.store, emotion_label(emotion), self.settings, self.queue_size,
+        return build_queue(self.store, as_emotion(emotion), self.settings, self.queue_size,
                            rng=self._rng, folder=self.folder or self.settings.music_dir or None)
 
-    def set_override(self, emotion: Emotion | str | None) -> None:
+    def set_override(self, emotion: Emotion | str | None, queue: Queue | None = None) -> None:
         """The user's pick, which stops auto-following; None goes back to Auto (and to the
-        last confirmed mood, if there is one)."""
-        self.override = None if emotion is None else emotion_label(emotion)
-        target = self.override or self.mood
-        if target is not None:
-            self._follow(target)
+        last confirmed mood, if there is one). `queue`: one built for it already."""
+        self.override = None if emotion is None else as_emotion(emotion)
+        if self.target is not None:
+            self._follow(self.target, queue)
+
+    def follow_again(self) -> None:
+        """Line the music up with the target once more (after a restore, or to start)."""
+        if self.target is not None:
+            self._follow(self.target)
 
     def tick(self, now: float | None = None) -> None:
         """Runs a pending fade-out; when it is over, the new queue starts."""
@@ -103,10 +124,13 @@ class MoodDJ:
         self.player.load(queue, play=self.player.state == PLAYING)
         self.player.set_gain(1.0)
 
+    def state(self) -> dict:
+        """What save_state writes (JSON-ready)."""
+        return {"version": STATE_VERSION, "player": self.player.snapshot(),
+                "mood": _label(self.mood), "override": _label(self.override)}
+
     def save_state(self, path: Path | None = None) -> None:
-        write_json_atomic(path or state_path(), {
-            "version": STATE_VERSION, "player": self.player.snapshot(),
-            "mood": self.mood, "override": self.override})
+        write_json_atomic(path or state_path(), self.state())
 
     def restore_state(self, path: Path | None = None) -> bool:
         """Queue, track, position, volume and override as saved, paused. False when there was
@@ -114,7 +138,7 @@ class MoodDJ:
         path = path or state_path()
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
-            mood, override = (_label_or_none(data.get(k)) for k in ("mood", "override"))
+            mood, override = (_emotion_or_none(data.get(k)) for k in ("mood", "override"))
             self.player.restore(data["player"], self.store)
         except FileNotFoundError:
             return False
@@ -126,20 +150,32 @@ class MoodDJ:
 
     # --- inside ------------------------------------------------------------------------------------
 
-    def _follow(self, label: str, built: Queue | None = None) -> None:
-        if label == self.playing_emotion:
+    def _follow(self, emotion: Emotion, built: Queue | None = None) -> None:
+        if emotion == self.playing_emotion:
             self._cancel_pending()
+            self.runner.drop(QUEUE_JOB)
             return
-        if label == self.pending_emotion:
+        if emotion == self.pending_emotion:
+            self.runner.drop(QUEUE_JOB)
             return
-        if built is not None and built.emotion == label:
-            queue = self.last_queue = built
+        if built is not None and built.emotion == emotion:
+            self.runner.drop(QUEUE_JOB)
+            self._switch(built)
         else:
-            queue = self._build(label)
+            self.runner.run(lambda: self.make_queue(emotion), lambda queue: self._arrived(emotion, queue),
+                            self._build_failed, key=QUEUE_JOB)
+
+    def _arrived(self, emotion: Emotion, queue: Queue) -> None:
+        if emotion == self.target and self.needs_queue(emotion):
+            self._switch(queue)  # else the user or the camera moved on meanwhile
+
+    def _switch(self, queue: Queue) -> None:
+        self.last_queue = queue
         if not queue:
-            log.info("Nothing to play for %s: %s", label, queue.note)
+            log.info("Nothing to play for %s: %s", queue.emotion.label, queue.note)
             return
         self._cancel_pending()
+        log.debug("Lining up the %s queue (%d tracks)", queue.emotion.label, len(queue))
         state = self.player.state
         if state == IDLE:
             self.player.load(queue)
@@ -154,6 +190,10 @@ class MoodDJ:
                 self.player.load(queue, play=False)
         else:
             self.player.set_next_queue(queue)
+        self.on_change()
+
+    def _build_failed(self, exc: Exception) -> None:
+        log.warning("Could not build a queue: %s", exc)
 
     def _cancel_pending(self) -> None:
         if self._fade is not None:
@@ -167,12 +207,12 @@ class MoodDJ:
                 self._cancel_pending()  # the switch happened before the fade was over
             self._started_since_queue_end = True
             self._emotion_of_track = self.player.queue.emotion
-            self._record(payload.track.id, "played")
+            self._write(self.store.record_play, payload.track.id, "played", _label(self._emotion_of_track))
         elif kind == "track_ended" and payload["why"] in ("completed", "skipped"):
-            self._guard(self._learn_from, payload["item"].track.id, payload["why"])
+            self._write(self._learn_from, payload["item"].track.id, payload["why"], self._emotion_of_track)
         elif kind == "unplayable":
             self.unplayable.append((payload["item"], payload["reason"]))
-            self._guard(self.store.mark_unplayable, payload["item"].track.id, payload["reason"])
+            self._write(self.store.mark_unplayable, payload["item"].track.id, payload["reason"])
         elif kind == "queue_ended":
             self._refill(payload)
 
@@ -181,28 +221,39 @@ class MoodDJ:
         if ended is None or not self._started_since_queue_end:
             return
         self._started_since_queue_end = False
-        queue = self._build(ended.emotion)
-        if queue:
-            self.player.load(queue)
 
-    def _build(self, label: str) -> Queue:
-        self.last_queue = self.make_queue(label)
-        return self.last_queue
+        def refilled(queue: Queue) -> None:
+            self.last_queue = queue
+            if queue and self.player.queue is ended and self.player.state == STOPPED:
+                self.player.load(queue)
+                self.on_change()
 
-    def _record(self, track_id: int, event: str) -> None:
-        self._guard(self.store.record_play, track_id, event, self._emotion_of_track)
+        self.runner.run(lambda: self.make_queue(ended.emotion), refilled, self._build_failed, key=QUEUE_JOB)
 
-    def _learn_from(self, track_id: int, event: str) -> None:
-        self.store.record_play(track_id, event, self._emotion_of_track)
-        learn(self.store, track_id, self._emotion_of_track, event)
+    def _learn_from(self, track_id: int, event: str, emotion: Emotion | None) -> None:
+        self.store.record_play(track_id, event, _label(emotion))
+        if emotion is not None:
+            learn(self.store, track_id, emotion, event)
 
-    @staticmethod
-    def _guard(action, track_id: int, *args) -> None:
-        try:
-            action(track_id, *args)
-        except KeyError:
-            log.info("Track %s left the library while playing", track_id)
+    def _write(self, action, track_id: int, *args) -> None:
+        """A store write, through the runner (off the GUI thread in the window)."""
+        self.runner.run(lambda: _guard(action, track_id, *args), on_error=lambda exc: self.on_error(exc))
 
 
-def _label_or_none(value) -> str | None:
-    return None if value is None else emotion_label(str(value))
+def _guard(action, track_id: int, *args) -> None:
+    try:
+        action(track_id, *args)
+    except KeyError:
+        log.info("Track %s left the library while playing", track_id)
+
+
+def _write_failed(exc: Exception) -> None:
+    log.warning("Could not record play history: %s", exc)
+
+
+def _label(emotion: Emotion | None) -> str | None:
+    return None if emotion is None else emotion.label
+
+
+def _emotion_or_none(value) -> Emotion | None:
+    return None if value is None else as_emotion(str(value))

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from moodplayer.emotions import Emotion
 from moodplayer.library.buckets import BUCKETS
 from moodplayer.library.language import language_weight
-from moodplayer.moods.queue import Queue, QueueItem
+from moodplayer.playback.queue import Queue, QueueItem
 
 if TYPE_CHECKING:
     from moodplayer.config import Settings
@@ -39,29 +39,36 @@ LEARN_STEP = {"completed": 0.25, "skipped": -0.5}
 ARTIST_GAP = 2  # no artist twice within this many consecutive tracks, where the pool allows
 
 
+def as_emotion(emotion: Emotion | str) -> Emotion:
+    """Moods are `Emotion` inside the core; labels ("fear") only at its edges."""
+    return emotion if isinstance(emotion, Emotion) else Emotion.parse(emotion)
+
+
 def emotion_label(emotion: Emotion | str) -> str:
-    return emotion.label if isinstance(emotion, Emotion) else Emotion.parse(emotion).label
+    return as_emotion(emotion).label
 
 
 def targets_for(emotion: Emotion | str, settings: Settings) -> list[str]:
-    """What the settings say `emotion` plays; angry follows Settings.angry_plays."""
-    label = emotion_label(emotion)
-    if label == "angry" and settings.angry_plays in ANGRY_CHOICES:
-        return list(ANGRY_CHOICES[settings.angry_plays])
+    """What the settings say `emotion` plays. Angry has one source, Settings.angry_plays
+    (the settings dialog writes mapping["angry"] from it; it is never read here)."""
+    emotion = as_emotion(emotion)
+    if emotion == Emotion.ANGRY:
+        return list(ANGRY_CHOICES.get(settings.angry_plays, ANGRY_CHOICES["both"]))
     known = (*BUCKETS, FAVOURITES, NEW)
-    return [t for t in settings.mapping.get(label, []) if t in known]
+    return [t for t in settings.mapping.get(emotion.label, []) if t in known]
 
 
 def build_queue(store: Store, emotion: Emotion | str, settings: Settings, size: int = 20,
                 now: float | None = None, rng: random.Random | None = None,
                 folder: str | os.PathLike | None = None) -> Queue:
     """Up to `size` tracks for `emotion` (from under `folder` only, when given)."""
-    label = emotion_label(emotion)
+    emotion = as_emotion(emotion)
+    label = emotion.label
     picker = _Picker(store, label, now if now is not None else time.time(), rng or random.Random(), folder)
     _prefer_languages(picker, settings)
-    targets = targets_for(label, settings)
+    targets = targets_for(emotion, settings)
     if not picker.tracks:
-        return Queue(label, [], "the library has no playable tracks yet")
+        return Queue(emotion, [], "the library has no playable tracks yet")
     first = targets[0] if targets else None
     if first == FAVOURITES:
         groups, note = picker.favourites()
@@ -72,13 +79,13 @@ def build_queue(store: Store, emotion: Emotion | str, settings: Settings, size: 
     else:
         groups = [picker.mix(f"{label} → mix (nothing set for {label})")]
         note = f"nothing is set for {label} in the settings; playing a mix"
-    return Queue(label, picker.finish(groups, size), note)
+    return Queue(emotion, picker.finish(groups, size), note)
 
 
-def learn(store: Store, track_id: int, emotion: str, event: str) -> float | None:
+def learn(store: Store, track_id: int, emotion: Emotion | str, event: str) -> float | None:
     """Completions raise and skips lower the track's weight for `emotion`; None for other events."""
     step = LEARN_STEP.get(event)
-    return None if step is None else store.adjust_emotion_weight(track_id, emotion, step)
+    return None if step is None else store.adjust_emotion_weight(track_id, emotion_label(emotion), step)
 
 
 def bucket_reason(track: Track, bucket: str) -> str:

@@ -19,14 +19,14 @@ import queue as queues
 import time
 from collections.abc import Callable
 
-from moodplayer.moods.queue import Queue, QueueItem
 from moodplayer.playback.engine import PlaybackUnavailable, load_vlc, output_problem, shared_instance
 from moodplayer.playback.media import media_location
 from moodplayer.playback.output import end_reason
+from moodplayer.playback.queue import Queue, QueueItem, restore_queue
+from moodplayer.playback.state import IDLE, PAUSED, PLAYING, STOPPED, PlayerState
 
 log = logging.getLogger(__name__)
 
-IDLE, PLAYING, PAUSED, STOPPED = "idle", "playing", "paused", "stopped"
 RESTART_AFTER = 3.0  # previous() restarts a track that has played longer than this
 # libVLC "plays" an undecodable file by ending it at once, without an error: an end this
 # soon after the start, with this much of the track left, means there was nothing to play.
@@ -60,6 +60,9 @@ class EventPump:
 
 
 class Player:
+    available = True
+    unavailable: str | None = None
+
     def __init__(self, on_vlc_event: Callable[[str, dict], None] | None = None, instance=None,
                  volume: int = 80):
         vlc = load_vlc()
@@ -84,6 +87,7 @@ class Player:
         self._bad: set[int] = set()  # track ids reported unplayable
         # Why nothing is heard (no audio device), for the window; ends then count as "unheard".
         self.output_problem: str | None = output_problem() if instance is None else None
+        self._closed = False
         manager = self._mp.event_manager()
         manager.event_attach(vlc.EventType.MediaPlayerEndReached, self._on_vlc_end)
         manager.event_attach(vlc.EventType.MediaPlayerEncounteredError, self._on_vlc_error)
@@ -255,18 +259,19 @@ class Player:
         """Back to a snapshot(), paused; tracks gone from the store are left out."""
         self._volume = _clamp_volume(snapshot.get("volume", self._volume))
         self.set_muted(bool(snapshot.get("muted", False)))
-        saved = snapshot.get("queue")
-        if not saved:
-            return
-        index = int(snapshot.get("index", 0))
-        queue, new_index = Queue.from_state(saved, store, index)
-        ids = [item["track_id"] for item in saved.get("items", [])]
-        same_track = (new_index < len(queue) and 0 <= index < len(ids)
-                      and queue[new_index].track.id == ids[index])
-        position = float(snapshot.get("position", 0.0)) if same_track else 0.0
-        self.load(queue, new_index, position, play=False)
+        restored = restore_queue(snapshot, store)
+        if restored is not None:
+            self.load(*restored, play=False)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     def close(self) -> None:
+        """Safe to call twice (the session closes it at quit, its owner may again)."""
+        if self._closed:
+            return
+        self._closed = True
         self._halt()
         self._mp.release()
 
@@ -365,7 +370,7 @@ class Player:
         if self._muted:
             self._mp.audio_set_mute(True)
 
-    def _set_state(self, state: str) -> None:
+    def _set_state(self, state: PlayerState) -> None:
         if state != self.state:
             self.state = state
             self._notify("state", state)

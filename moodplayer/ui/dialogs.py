@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import os
 import platform
-import re
-import sys
-from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, qVersion
 from PySide6.QtGui import QImage, QPainter
@@ -32,10 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from moodplayer import __version__
-from moodplayer.config import MODELS_DIR, Settings
+from moodplayer.config import Settings
 from moodplayer.emotions import EMOTIONS, Emotion
 from moodplayer.ui.faces import FaceBox, paint_faces
 from moodplayer.ui.icons import app_icon, emotion_icon
+from moodplayer.vision.cameras import available_cameras
+from moodplayer.vision.model_card import model_card_numbers
 
 PRIVACY = ("MoodPlayer looks at your face only on this computer. Camera frames are analysed in memory "
            "and thrown away at once: they are never saved, uploaded or sent anywhere, and there is no "
@@ -101,30 +100,6 @@ class WelcomeDialog(QDialog):
 
     def use_camera(self) -> bool:
         return self.camera.isChecked()
-
-
-def available_cameras() -> list[tuple[int, str]]:
-    """(index, name) of the cameras this machine shows; Linux reads sysfs, others
-    list the first few indexes (opening each would start the cameras)."""
-    sysfs = Path("/sys/class/video4linux")
-    if sys.platform.startswith("linux"):
-        found = []
-        for entry in sorted(sysfs.glob("video*")) if sysfs.is_dir() else []:
-            index = entry.name.removeprefix("video")
-            if not index.isdigit() or _is_metadata_node(entry):
-                continue
-            name = (entry / "name").read_text(errors="replace").strip() if (entry / "name").is_file() else ""
-            found.append((int(index), f"{name or 'Camera'} (/dev/video{index})"))
-        return found
-    return [(i, f"Camera {i}") for i in range(4)]
-
-
-def _is_metadata_node(entry: Path) -> bool:
-    # UVC cameras expose a second node for metadata with index 1; it gives no picture.
-    try:
-        return (entry / "index").read_text().strip() not in ("", "0")
-    except OSError:
-        return False
 
 
 class SettingsDialog(QDialog):
@@ -264,31 +239,6 @@ def versions(vlc_version: str | None) -> list[tuple[str, str]]:
     except Exception:
         rows.append(("LiteRT", "not installed"))
     return rows
-
-
-NUMBERS = re.compile(r"accuracy|macro[- ]?f1|\bf1\b|latency|\bms\b", re.IGNORECASE)
-
-
-def model_card_numbers(path: Path | None = None) -> list[str]:
-    """From models/MODEL_CARD.md: the tables whose header names accuracy, F1 or
-    latency (whole), and other lines stating such a figure."""
-    path = path or MODELS_DIR / "MODEL_CARD.md"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return []
-    kept, in_table, wanted_table = [], False, False
-    for line in (raw.strip() for raw in text.splitlines()):
-        if line.startswith("|"):
-            if not in_table:
-                in_table, wanted_table = True, bool(NUMBERS.search(line))
-            if wanted_table and not set(line) <= set("|-: "):
-                kept.append(line)
-            continue
-        in_table = False
-        if NUMBERS.search(line) and re.search(r"\d", line):
-            kept.append(line.lstrip("-* "))
-    return kept[:24]
 
 
 class AboutDialog(QDialog):

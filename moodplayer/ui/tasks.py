@@ -2,7 +2,9 @@
 
 `run_in_background(task, on_done)` runs `task` on a small thread pool; `on_done`
 (and `on_error`, `on_progress`) are called later in the GUI thread. The task must
-not touch widgets: it computes, the callbacks show.
+not touch widgets: it computes, the callbacks show. With `supersede=key` only the
+latest job of that key delivers: an older one that finishes later is dropped.
+`QtRunner` is the same for the Qt-free core (moods.runner.Runner).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ log = logging.getLogger(__name__)
 _pool = QThreadPool()
 _pool.setMaxThreadCount(2)
 _running: set[Job] = set()
+_latest: dict[str, Job | None] = {}  # supersede key -> the one job of that key still wanted
 
 
 class Job(QObject):
@@ -33,8 +36,10 @@ class Job(QObject):
     _progress = Signal(object)
     _finished = Signal(bool, object)
 
-    def __init__(self, on_done, on_error, on_progress, context: QObject | None = None):
+    def __init__(self, on_done, on_error, on_progress, context: QObject | None = None,
+                 supersede: str | None = None):
         super().__init__()  # created in the GUI thread, so its slots run there
+        self._key = supersede
         self._on_done, self._on_error, self._on_progress = on_done, on_error, on_progress
         # A weak reference, checked at delivery; not a slot on context.destroyed: PySide
         # can crash (SIGBUS) calling Python from a Python-defined QObject's destructor.
@@ -48,6 +53,8 @@ class Job(QObject):
 
     def _wanted(self) -> bool:
         """Whether its context (if it has one) is still there to be told."""
+        if self._key is not None and _latest.get(self._key) is not self:
+            return False  # a newer job of the same key was started, or the key was dropped
         if self._context is None:
             return True
         context = self._context()
@@ -61,6 +68,8 @@ class Job(QObject):
         _running.discard(self)
         if not self._wanted():
             return
+        if self._key is not None:
+            _latest.pop(self._key, None)
         callback = self._on_done if ok else self._on_error
         if callback is not None:
             callback(value)
@@ -86,17 +95,58 @@ class _Runnable(QRunnable):
 def run_in_background(task: Callable[..., Any], on_done: Callable[[Any], None] | None = None,
                       on_error: Callable[[Exception], None] | None = None,
                       on_progress: Callable[[Any], None] | None = None,
-                      context: QObject | None = None) -> Job:
+                      context: QObject | None = None, supersede: str | None = None) -> Job:
     """Run `task()` on the pool; with `on_progress`, run `task(job.report)` instead.
 
     With a `context` (usually the widget that shows the result) nothing is
-    delivered once the context has been deleted.
+    delivered once the context has been deleted; with `supersede`, nothing once
+    a newer job of that key started (or `drop(key)` was called).
     """
-    job = Job(on_done, on_error, on_progress, context)
+    job = Job(on_done, on_error, on_progress, context, supersede)
+    if supersede is not None:
+        _latest[supersede] = job
     _running.add(job)
     call = (lambda: task(job.report)) if on_progress is not None else task
     _pool.start(_Runnable(job, call))
     return job
+
+
+def drop(key: str) -> None:
+    """The job of `key` in flight, if any, delivers nothing."""
+    _latest[key] = None
+
+
+def in_flight() -> int:
+    """Jobs started and not yet delivered (for --screenshot's settling)."""
+    return len(_running)
+
+
+class QtRunner:
+    """moods.runner.Runner on the pool: the core's queue builds and store writes, answered in
+    the GUI thread; jobs with a key are latest-wins. Keys are namespaced by runner."""
+
+    def __init__(self, context: QObject | None = None):
+        self._context = context
+        self._prefix = f"{id(self)}:"
+        self._closed = False
+
+    def run(self, work, on_done=None, on_error=None, key: str | None = None) -> None:
+        if self._closed:
+            return
+        run_in_background(work, self._unless_closed(on_done), self._unless_closed(on_error),
+                          context=self._context, supersede=None if key is None else self._prefix + key)
+
+    def close(self) -> None:
+        """At quit: what is still in flight delivers nothing (the player is gone)."""
+        self._closed = True
+
+    def _unless_closed(self, callback):
+        if callback is None:
+            return None
+        return lambda value: None if self._closed else callback(value)
+
+    def drop(self, key: str) -> None:
+        drop(self._prefix + key)
 
 
 def wait_for_background(timeout_ms: int = 5000) -> bool:

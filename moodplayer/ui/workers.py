@@ -59,6 +59,11 @@ class VisionWorker(QObject):
     def set_dwell(self, seconds: float) -> None:
         self._dwell = seconds
 
+    @property
+    def dwell_pending(self) -> bool:
+        """A new dwell time was given and the loop has not taken it yet."""
+        return self._dwell is not None
+
     @Slot()
     def run(self) -> None:
         pipeline = None
@@ -148,17 +153,17 @@ class VisionThread(QObject):
 
 
 class ScanTask:
-    """One library scan in the background: progress (seen, total), cancellable."""
+    """One library refresh in the background: progress (phase, done, total), cancellable."""
 
-    def __init__(self, scan: Callable, on_progress: Callable[[int, int], None],
+    def __init__(self, scan: Callable, on_progress: Callable[..., None],
                  on_done: Callable, on_error: Callable[[Exception], None], context: QObject | None = None):
         self.cancel_event = threading.Event()
         self._scan = scan
         self.job: Job = run_in_background(self._run, on_done=on_done, on_error=on_error,
-                                          on_progress=lambda pair: on_progress(*pair), context=context)
+                                          on_progress=lambda values: on_progress(*values), context=context)
 
     def _run(self, report):
-        return self._scan(progress=lambda seen, total: report((seen, total)), cancel=self.cancel_event)
+        return self._scan(progress=lambda *values: report(values), cancel=self.cancel_event)
 
     def cancel(self) -> None:
         self.cancel_event.set()

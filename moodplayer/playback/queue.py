@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from moodplayer.emotions import Emotion
+
 if TYPE_CHECKING:
     from moodplayer.library.store import Store, Track
 
@@ -19,9 +21,13 @@ class QueueItem:
 
 @dataclass
 class Queue:
-    emotion: str
+    emotion: Emotion  # the mood it was built for
     items: list[QueueItem] = field(default_factory=list)
     note: str | None = None  # why the queue is not what the mapping asked for, if it is not
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.emotion, Emotion):
+            self.emotion = Emotion.parse(str(self.emotion))
 
     def __len__(self) -> int:
         return len(self.items)
@@ -34,7 +40,7 @@ class Queue:
 
     def to_state(self) -> dict:
         """JSON-ready; tracks by id so a restore reads them fresh from the store."""
-        return {"emotion": self.emotion, "note": self.note,
+        return {"emotion": self.emotion.label, "note": self.note,
                 "items": [{"track_id": i.track.id, "bucket": i.bucket, "reason": i.reason}
                           for i in self.items]}
 
@@ -49,5 +55,19 @@ class Queue:
                 new_index = len(items)
             if track is not None and not track.missing:
                 items.append(QueueItem(track, str(saved["bucket"]), str(saved["reason"])))
-        queue = cls(str(data["emotion"]), items, data.get("note"))
+        queue = cls(Emotion.parse(str(data["emotion"])), items, data.get("note"))
         return queue, len(items) if new_index is None else new_index
+
+
+def restore_queue(snapshot: dict, store: Store) -> tuple[Queue, int, float] | None:
+    """The queue, index and position a player snapshot() saved, read fresh from the store
+    (the position only when the saved track is still there); None when it held no queue."""
+    saved = snapshot.get("queue")
+    if not saved:
+        return None
+    index = int(snapshot.get("index", 0))
+    queue, new_index = Queue.from_state(saved, store, index)
+    ids = [item["track_id"] for item in saved.get("items", [])]
+    same_track = (new_index < len(queue) and 0 <= index < len(ids)
+                  and queue[new_index].track.id == ids[index])
+    return queue, new_index, float(snapshot.get("position", 0.0)) if same_track else 0.0

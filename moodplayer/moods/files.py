@@ -1,0 +1,41 @@
+"""Tracks for files named on the command line or dropped on the window."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import time
+
+from moodplayer.library.records import Track
+from moodplayer.library.tags import BrokenFile, read_tags
+
+_loose_ids = itertools.count(-1, -1)  # files outside the library: ids no stored track has
+
+
+def tracks_for_files(store, paths: list[str]) -> list[Track]:
+    """The library's track for each file it holds; a loose Track, read from the file's tags, for
+    the others. Files that are missing or not audio are left out."""
+    tracks = []
+    for path in paths:
+        path = os.path.abspath(os.path.expanduser(path))
+        known = store.track_by_path(path)
+        if known is not None and not known.missing:
+            tracks.append(known)
+        elif os.path.isfile(path):
+            loose = loose_track(path)
+            if loose is not None:
+                tracks.append(loose)
+    return tracks
+
+
+def loose_track(path: str) -> Track | None:
+    try:
+        tags = read_tags(path)
+    except (BrokenFile, OSError):
+        return None
+    return Track(id=next(_loose_ids), path=path, title=tags.title, artist=tags.artist, album=tags.album,
+                 album_artist=tags.album_artist, track_no=tags.track_no, year=tags.year, genre=tags.genre,
+                 mood=tags.mood, bpm=tags.bpm, duration=tags.duration, has_cover=tags.has_cover,
+                 rating=tags.rating, tag_play_count=tags.tag_play_count, added_at=time.time(),
+                 missing=False, unplayable=None, favourite=False, plays=0, completions=0, skips=0,
+                 last_played=None)
