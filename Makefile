@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: run test lint clean-venv demo-library
+.PHONY: run test lint clean-venv demo-library install uninstall bundle
 
 # System packages first: python3-venv may be among them.
 run:
@@ -32,6 +32,25 @@ $(VENV)/.installed-run: pyproject.toml | $(VENV)/bin/python
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install -q -e ".[test]"
 	touch $@ $(VENV)/.installed-run
+
+# Puts MoodPlayer in the desktop's app menu (entry, icons, AppStream data under
+# ~/.local/share), started from this checkout's venv; `make uninstall` takes it out again.
+install:
+	@PYTHON=$(PYTHON) bash packaging/install-system-deps.sh run
+	@$(MAKE) --no-print-directory $(VENV)/.installed-run
+	$(BIN)/moodplayer --install-desktop
+
+uninstall:
+	@if [ -x $(BIN)/moodplayer ]; then $(BIN)/moodplayer --uninstall-desktop; \
+	else echo "No $(BIN)/moodplayer: nothing was installed from this checkout."; fi
+
+# A standalone one-folder app in dist/moodplayer/ (PyInstaller; libVLC comes from the system),
+# then a check that it starts: --version and a screenshot of its window.
+bundle: $(VENV)/.installed-run
+	$(BIN)/python -m pip install -q -e ".[bundle]"
+	$(BIN)/python -m PyInstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller \
+		packaging/moodplayer.spec
+	bash packaging/check_bundle.sh dist/moodplayer
 
 # Regenerates music_library/ (deterministic: the same bytes every time).
 demo-library: $(VENV)/.installed-run
