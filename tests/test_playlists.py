@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from moodplayer.config import DEMO_LIBRARY
+from moodplayer.config import DEMO_LIBRARY, Settings
 from moodplayer.library.scanner import scan
 from moodplayer.library.store import Store
 from moodplayer.playback import playlists
@@ -153,3 +153,66 @@ def test_titles_with_newlines_stay_on_one_line(tmp_path, music):
     export([entry], tmp_path / "one.m3u8")
     assert (tmp_path / "one.m3u8").read_text().splitlines()[1] == "#EXTINF:10,Me - Two Lines"
     assert playlists.read(tmp_path / "one.m3u8").entries[0].title == "Two Lines"
+
+
+# ---- File → Playlists in the window (Qt) ------------------------------------------------------------
+
+def _menu_fixture(tracks, store_path):
+    from PySide6.QtCore import QObject, Signal
+    from PySide6.QtWidgets import QMainWindow
+
+    from moodplayer.playback.queue import QueueItem
+    from moodplayer.ui.playlist_menu import PlaylistMenu
+
+    class Bridge(QObject):
+        message = Signal(str, str)
+
+        def __init__(self):
+            super().__init__()
+            self.session = type("S", (), {"store": Store(store_path)})()
+            self.current_track, self.calls, self.messages = tracks[0], [], []
+            self.message.connect(lambda level, text: self.messages.append((level, text)))
+
+        def up_next(self):
+            return [QueueItem(t, "calm", "why") for t in tracks[1:]], "caption"
+
+        def enqueue_files(self, paths):
+            self.calls.append(list(paths))
+
+    window = QMainWindow()
+    window.settings = Settings(music_dir=str(Path(tracks[0].path).parent))
+    file_menu = window.menuBar().addMenu("&File")
+    file_menu.addAction("&Quit")
+    bridge = Bridge()
+    return bridge, window, PlaylistMenu(bridge, window, window.settings), file_menu
+
+
+def _until(qapp, condition, timeout=10.0):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        qapp.processEvents()
+        time.sleep(0.01)
+        assert time.monotonic() < deadline
+
+
+def test_menu_exports_the_queue_and_a_bucket_and_imports_into_the_queue(qapp, tracks, tmp_path):
+    bridge, _window, menu, file_menu = _menu_fixture(tracks, tmp_path / "library.sqlite3")
+    titles = [a.text() for a in file_menu.actions()]
+    assert titles == ["P&laylists", "&Quit"]
+    menu.export_queue(str(tmp_path / "queue.xspf"))
+    _until(qapp, lambda: bridge.messages)
+    assert bridge.messages[-1] == ("info", f"Saved {len(tracks)} tracks to {tmp_path / 'queue.xspf'}")
+    assert read(tmp_path / "queue.xspf").paths == [t.path for t in tracks]
+    bucket = next(iter(tracks[0].buckets))
+    menu.export_bucket(bucket, str(tmp_path / "bucket.m3u8"))
+    _until(qapp, lambda: len(bridge.messages) == 2)
+    expected = sorted(t.path for t in bridge.session.store.tracks(bucket=bucket))
+    assert expected and sorted(read(tmp_path / "bucket.m3u8").paths) == expected
+    assert menu.import_playlist(str(tmp_path / "queue.xspf")) == [t.path for t in tracks]
+    assert bridge.calls == [[t.path for t in tracks]]
+    menu.export_queue(str(tmp_path / "nowhere" / "queue.m3u8"))
+    _until(qapp, lambda: len(bridge.messages) == 3)
+    assert bridge.messages[-1][0] == "error" and "could not save" in bridge.messages[-1][1]
+    bridge.session.store.close()
