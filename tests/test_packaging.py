@@ -86,3 +86,13 @@ def test_installed_window_takes_a_screenshot(venv, tmp_path, isolated_dirs):
     shot = _run(venv, ["moodplayer", "--no-camera", "--screenshot", str(picture)], cwd=tmp_path, timeout=90)
     assert shot.returncode == 0, shot.stderr[-2000:]
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and picture.stat().st_size > 20_000
+
+
+def test_installed_app_puts_itself_in_the_menu(venv, tmp_path, isolated_dirs):
+    data_home = Path(os.environ["XDG_DATA_HOME"])
+    done = _run(venv, [str(venv / "bin" / "moodplayer"), "--install-desktop"], cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    entry = (data_home / "applications" / "moodplayer.desktop").read_text(encoding="utf-8")
+    assert "Exec=moodplayer %U" in entry  # PATH finds this very install (pipx's ~/.local/bin)
+    assert (data_home / "icons" / "hicolor" / "256x256" / "apps" / "moodplayer.png").is_file()
+    assert (data_home / "metainfo" / "io.github.moodplayer.MoodPlayer.metainfo.xml").is_file()
