@@ -63,6 +63,7 @@ class App:
         """First-start welcome, restore playback, load the library, refresh it, camera."""
         window, settings = self.window, self.settings
         window.lay_out_restored()
+        self._report_store()
         if self.first_start:
             self._welcome()
         if self.session.restore_state():
@@ -79,6 +80,17 @@ class App:
         if getattr(self.args, "files", None):  # moodplayer FILE...: those play now
             from moodplayer.ui.drops import hand_to
             hand_to(self.bridge, self.args.files, play=True)
+
+    def _report_store(self) -> None:
+        """What opening the library found: a repaired file, or one that cannot be written."""
+        store, say = self.store, self.bridge.message.emit
+        recovery = getattr(store, "recovery", None)
+        if recovery is not None:
+            say("error", recovery.message)
+        if getattr(store, "read_only", False):
+            problem = getattr(store, "write_problem", None) or "the file or its folder is read-only"
+            say("error", f"The library {store.path} cannot be written ({problem}). Music plays; stars, "
+                         f"bucket moves and new scans are not kept until it can be written again.")
 
     def _welcome(self) -> None:
         from moodplayer.vision.cameras import CameraChoice

@@ -553,3 +553,19 @@ def test_choosing_another_folder_shows_and_plays_only_that_one(qtbot, open_windo
     qtbot.waitUntil(lambda: "sad" in window.queue_caption.text().lower(), timeout=5000)
     queued = [window.queue_view.item(i).text() for i in range(window.queue_view.count())]
     assert queued and all("Slow Rain" in text or "Sunrise Run" in text for text in queued)
+
+
+def test_read_only_library_is_named_in_the_banner_and_music_plays(qtbot, open_window, library):
+    from moodplayer import config
+    from tests.test_store_recovery import read_only
+
+    window = open_window(music_dir=str(library), no_camera=True)
+    wait_for_scan(qtbot, window)
+    window.quit()
+    with read_only(config.data_dir()):
+        again = open_window(Settings.load(), no_camera=True)
+        qtbot.waitUntil(lambda: "cannot be written" in again.banner.text.text(), timeout=10000)
+        assert "library.sqlite3" in again.banner.text.text()
+        assert "Choose Music Folder" not in again.banner.text.text()
+        qtbot.waitUntil(lambda: again.bridge.state == "playing", timeout=10000)
+        again.quit()

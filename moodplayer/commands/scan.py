@@ -19,6 +19,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from moodplayer.library.refresh import refresh
+    from moodplayer.library.store import StoreError
 
     store = open_store(args.db)
     if store is None:
@@ -28,6 +29,8 @@ def run(args) -> int:
             refreshed = refresh(store, args.folder, analyse=not args.no_features)
         except OSError as exc:
             return fail(f"cannot scan {args.folder}: {exc.strerror or exc}")
+        except StoreError as exc:  # a read-only or full disk under the database
+            return fail(str(exc))
         result = refreshed.scan
         result.seconds, result.buckets = refreshed.seconds, refreshed.buckets
         tracks = store.tracks(folder=args.folder) if getattr(args, "list", False) else None
