@@ -176,7 +176,7 @@ def test_calibrate_from_images_goes_through_the_detector(tmp_path, data_dir, cap
     report = json.loads(capsys.readouterr().out)
     assert report["samples"]["happy"] == 2 and report["samples"]["sad"] == 0
     whys = sorted(s["why"] for s in report["skipped"])
-    assert whys == ["cannot read the file as an image", "no face found"]
+    assert whys == ["cannot read the file as an image (unreadable or not an image)", "no face found"]
     assert report["summary"]["happy"]["before"] == {"happy": 1.0}
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from moodplayer.commands.common import emit, fail
 from moodplayer.emotions import LABELS, Emotion
 
@@ -77,10 +75,9 @@ def _csv_crops(csv_path: str):
 
 def _image_crops(folder: Path):
     """48x48 crops of the main face in each DIR/<emotion>/ photo; the rest are listed as skipped."""
-    import cv2
-
     from moodplayer.vision.classifier import crop_face
     from moodplayer.vision.detector import FaceDetector, primary_face
+    from moodplayer.vision.still import ImageError, read_image
 
     if not folder.is_dir():
         raise ValueError(f"no folder {folder}")
@@ -91,9 +88,10 @@ def _image_crops(folder: Path):
     crops, emotions, skipped = [], [], []
     for sub in subfolders:
         for image_path in sorted(p for p in sub.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES):
-            frame = cv2.imdecode(np.fromfile(image_path, np.uint8), cv2.IMREAD_COLOR)
-            if frame is None:
-                skipped.append({"path": str(image_path), "why": "cannot read the file as an image"})
+            try:
+                frame = read_image(image_path)[0]  # the classify command's bounded, byte-safe reading
+            except ImageError as exc:
+                skipped.append({"path": str(image_path), "why": str(exc)})
                 continue
             face = primary_face(detector.detect(frame), frame.shape)
             if face is None:
