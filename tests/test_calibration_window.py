@@ -108,3 +108,32 @@ def _answer_modal(act) -> None:
             act(dialog)
 
     QTimer.singleShot(20, check)
+
+
+@pytest.mark.parametrize("use_camera", [True, False])
+def test_first_start_offers_the_calibration_when_the_camera_is_on(qtbot, use_camera):
+    app_module.make_application()
+    args = argparse.Namespace(music_dir=None, camera=None, video=str(DATA / "astronaut.mp4"),
+                              no_camera=False, screenshot=None)
+    window = app_module.create_window(args)
+    qtbot.addWidget(window)
+
+    def answer(dialog) -> None:
+        dialog.camera.setChecked(use_camera)
+        dialog.accept()
+
+    _answer_modal(answer)
+    window.show()
+    window.app.start()
+    dialog = window.calibration_ui.dialog
+    if not use_camera:
+        assert dialog is None
+        return
+    assert dialog is not None and dialog.isVisible() and not dialog.isModal()
+    assert dialog.title.text() == "Step 1 of 7: Neutral"
+    dialog.skip_button.click()  # every step can be skipped
+    assert dialog.step == 1
+    dialog.finish_button.click()
+    assert dialog.title.text() == "Nothing learned"
+    dialog.finish_button.click()
+    qtbot.waitUntil(lambda: window.calibration_ui.dialog is None)
