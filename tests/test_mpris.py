@@ -186,14 +186,18 @@ def test_seeked_and_properties_changed_go_out_with_their_types(qapp, served):
     try:
         pump(qapp, 0.5)
         playerctl(qapp, bus, "position", "12")
-        bridge.next()
+        bridge.position_changed.emit(12.0, bridge.length)
+        bridge.position = 40.0  # the window's slider moved it
+        bridge.position_changed.emit(40.0, bridge.length)
+        bridge.next()  # a new track starts at 0: that is no seek
+        bridge.position_changed.emit(0.0, bridge.length)
         bridge.play_pause()
         pump(qapp, 0.5)
     finally:
         monitor.terminate()
     out = monitor.communicate(timeout=10)[0]
-    seeked = out.split("member=Seeked", 1)[1].splitlines()[1].strip()
-    assert seeked == "int64 12000000"
+    seeked = [part.splitlines()[1].strip() for part in out.split("member=Seeked")[1:]]
+    assert seeked == ["int64 12000000", "int64 40000000"]
     changed = out.split("member=PropertiesChanged")
     assert any('"Metadata"' in part and "int64" in part and bridge.current_track.display_title in part
                for part in changed)

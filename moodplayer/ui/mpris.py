@@ -242,6 +242,10 @@ class MprisObject(QDBusVirtualObject):
     def jump_to(self, seconds: float) -> None:
         self.bridge.seek(seconds)
         self.seeked.Seeked.emit(int(round(seconds * 1_000_000)))
+        self.jumped(seconds)
+
+    def jumped(self, seconds: float) -> None:
+        """Set by Mpris: this jump is already announced."""
 
     def open_uri(self, uri: str) -> None:
         from moodplayer.cli import local_path
@@ -274,7 +278,8 @@ class Mpris(QObject):
         self.connection, self.name = connection, name
         self.object = MprisObject(bridge, window, connection)
         self.object.changed_soon.connect(lambda names: self.changed(*names))
-        self._last = (time.monotonic(), bridge.position, bridge.state)
+        self.object.jumped = self._expect
+        self._last = (time.monotonic(), bridge.position, bridge.state, track_id(bridge.current_track))
         bridge.track_changed.connect(lambda _track: self.changed(
             "Metadata", "CanGoNext", "CanGoPrevious", "CanPlay", "CanPause", "CanSeek"))
         bridge.mood_changed.connect(lambda _mood: self.changed("Metadata"))
@@ -289,12 +294,18 @@ class Mpris(QObject):
         signal.setArguments([PLAYER, {n: plain[n] for n in names}, string_array([])])
         self.connection.send(signal)
 
+    def _expect(self, seconds: float) -> None:
+        bridge = self.object.bridge
+        self._last = (time.monotonic(), seconds, bridge.state, track_id(bridge.current_track))
+
     def _watch_position(self, position: float, _length: float) -> None:
-        now, state = time.monotonic(), self.object.bridge.state
-        then, before, state_before = self._last
+        """A jump the window made (or anyone but MPRIS) is a Seeked too; a new track is not."""
+        bridge = self.object.bridge
+        now, state, track = time.monotonic(), bridge.state, track_id(bridge.current_track)
+        then, before, state_before, track_before = self._last
         expected = before + (now - then if state_before == "playing" else 0.0)
-        self._last = (now, position, state)
-        if abs(position - expected) > SEEK_JUMP:
+        self._last = (now, position, state, track)
+        if track == track_before and abs(position - expected) > SEEK_JUMP:
             self.object.seeked.Seeked.emit(int(round(position * 1_000_000)))
 
     def close(self) -> None:
