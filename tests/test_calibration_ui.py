@@ -4,6 +4,7 @@ real models and a real video standing in for the camera."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import cv2
@@ -138,5 +139,7 @@ def test_settings_box_shows_counts_what_is_stored_and_resets(qtbot, calibration,
     box.reset_button.click()
     assert not calibration.path.exists() and box.counts.text().startswith("Not calibrated")
     assert not box.reset_button.isEnabled()
-    assert calibration.latest_reading() is not None
+    assert calibration.latest_reading(max_age=600) is not None
+    time.sleep(0.02)
+    assert calibration.latest_reading(max_age=0.01) is None, "an old reading is not the current face"
     assert calibration.adapted(readings[0]).tolist() == readings[0].probs.tolist(), "reset = today's model"

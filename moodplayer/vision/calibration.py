@@ -189,7 +189,7 @@ class CalibratedClassifier:
         self.model_path = self.model.model_path
         size = self.model.read(np.zeros((48, 48), np.uint8)).embedding.size
         self.reference = load_reference(self.model_path, size)
-        self.last_reading: Reading | None = None
+        self.latest: tuple[Reading, float] | None = None  # newest reading, time.monotonic() of it
         self.profile = profile if profile is not None else Profile.for_classifier(self.model)
 
     @property
@@ -208,8 +208,14 @@ class CalibratedClassifier:
         self.adapter = Adapter(self._profile, self.reference)
 
     def read(self, face: np.ndarray) -> Reading:
-        self.last_reading = self.model.read(face)
-        return self.last_reading
+        reading = self.model.read(face)
+        self.latest = (reading, time.monotonic())  # one assignment: other threads see both or neither
+        return reading
+
+    @property
+    def last_reading(self) -> Reading | None:
+        latest = self.latest
+        return None if latest is None else latest[0]
 
     def predict(self, face: np.ndarray) -> np.ndarray:
         return self.adapter.apply(self.read(face))

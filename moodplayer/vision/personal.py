@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 
 from moodplayer.emotions import Emotion
@@ -24,6 +25,7 @@ from moodplayer.vision.calibration import (
 from moodplayer.vision.features import Reading
 
 log = logging.getLogger(__name__)
+FRESH_SECONDS = 1.0
 
 
 class PersonalCalibration:
@@ -58,10 +60,14 @@ class PersonalCalibration:
         """A classifier exists (the camera has run), so there are readings to learn from."""
         return self._classifier is not None
 
-    def latest_reading(self) -> Reading | None:
-        """The newest face the vision thread classified (None before any)."""
+    def latest_reading(self, max_age: float = FRESH_SECONDS) -> Reading | None:
+        """The face the vision thread classified last, if that was under max_age seconds ago:
+        a face seen before the camera stopped or the user left is not "the current face"."""
         classifier = self._classifier
-        return None if classifier is None else classifier.last_reading
+        latest = None if classifier is None else classifier.latest
+        if latest is None or time.monotonic() - latest[1] > max_age:
+            return None
+        return latest[0]
 
     def teach(self, emotion: Emotion, readings: list[Reading]) -> bool:
         """Add readings as samples of `emotion` and save. False when nothing was taught
