@@ -43,9 +43,6 @@ class FrameResult:
     source_state: SourceState = SourceState.RUNNING
     source_message: str = ""
     timing_ms: dict[str, float] = field(default_factory=dict)
-    # The primary face's calibration reading (logits, embedding) when the classifier
-    # is a CalibratedClassifier: what "that's not my mood" teaches the profile.
-    reading: object | None = None
 
 
 class VisionPipeline:
@@ -71,9 +68,8 @@ class VisionPipeline:
         done = time.perf_counter()
         timing = {"detect": (detected - start) * 1e3, "classify": (classified - detected) * 1e3,
                   "track": (done - classified) * 1e3, "frame": (done - start) * 1e3}
-        reading = getattr(self.classifier, "last_reading", None) if primary else None
         return FrameResult(frame, t, faces, primary, probs, self.tracker.mood, changed,
-                           self.tracker.smoothed, timing_ms=timing, reading=reading)
+                           self.tracker.smoothed, timing_ms=timing)
 
     def start(self, on_state: Callable[[SourceState, str], None] | None = None) -> VisionPipeline:
         """Start grabbing frames; on_state hears source state changes (grabber thread)."""
