@@ -33,7 +33,7 @@ def window(qtbot):
     return window
 
 
-def test_thats_not_my_mood_sets_the_mood_and_teaches_the_face(qtbot, window, tmp_path):
+def test_thats_not_my_mood_sets_the_mood_and_teaches_the_face(qtbot, window, tmp_path, isolated_dirs):
     qtbot.waitUntil(lambda: window.bridge.mood.camera == Emotion.HAPPY, timeout=20000)
     ui = window.calibration_ui
     column = window.mood_label.parentWidget().layout()
@@ -52,6 +52,13 @@ def test_thats_not_my_mood_sets_the_mood_and_teaches_the_face(qtbot, window, tmp
     qtbot.wait(3000)
     assert window.bridge.mood.camera == Emotion.SAD and _leader(window.bars.probabilities()) == Emotion.SAD
     assert window.grab().save(str(tmp_path / "correction.png"))
+    # No picture of the face anywhere the app writes (the cache's cover thumbnails are of music).
+    for folder in ("data", "config", "state"):
+        for path in (isolated_dirs / folder).rglob("*"):
+            if path.is_file():
+                head = path.read_bytes()[:4]
+                assert head[:3] != b"\xff\xd8\xff" and head != b"\x89PNG", path
+                assert path.suffix not in {".png", ".jpg", ".jpeg", ".bmp", ".npy"}, path
 
 
 def _leader(probabilities):
