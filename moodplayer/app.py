@@ -15,6 +15,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 SETTLE_MS = 2000  # --screenshot: at least this long after start ...
+CAMERA_SETTLE_MS = 8000  # ... and once the camera confirmed a mood, if it runs, or this long
 SETTLE_MAX_MS = 30000  # ... and once the refresh (scan + analysis) is done, but never longer than this
 BACKGROUND_WAIT_MS = 10000  # at quit, for store writes and a cancelled scan to end
 
@@ -270,13 +271,19 @@ def _screenshot_when_settled(app: App, path: str, qt_app) -> None:
                   file=sys.stderr)
             modal.reject()
             qt_app.exit(1)
-        elif modal is None and ((not app.library.busy and not in_flight() and elapsed_ms >= SETTLE_MS)
+        elif modal is None and ((not app.library.busy and not in_flight() and elapsed_ms >= SETTLE_MS
+                                 and (not _reading_a_face(app) or elapsed_ms >= CAMERA_SETTLE_MS))
                                 or elapsed_ms >= SETTLE_MAX_MS):
             timer.stop()
             _save_screenshot(app.window, path, qt_app)
 
     timer = QTimer(app.window, interval=200, timeout=check)
     timer.start()
+
+
+def _reading_a_face(app: App) -> bool:
+    """The camera runs and has not confirmed a mood yet (the picture should show one)."""
+    return app.camera.running and app.bridge.mood.camera is None
 
 
 def _save_screenshot(window, path: str, qt_app) -> None:
