@@ -54,8 +54,9 @@ class App:
         self.window.closing.connect(self.shutdown)
         attach_calibration(self.window, self.bridge, self.camera, self.calibration)
         self._shut_down = False
-        from moodplayer.ui import drops, mpris, notifications, single_instance
+        from moodplayer.ui import drops, mpris, notifications, playlist_menu, single_instance
         self.mpris = mpris.attach(self.bridge, self.window, settings)
+        self.playlists = playlist_menu.attach(self.bridge, self.window, settings)
         self.notifications = notifications.attach(self.bridge, self.window, settings)
         self.instance = single_instance.attach(self.bridge, self.window, settings)
         self.drops = drops.install_drops(self.bridge, self.window, self.window.queue_view)
