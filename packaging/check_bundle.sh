@@ -40,6 +40,11 @@ assert played and played[0]["seconds"] > 0.5, played
 print("played:", played[0]["title"], "for", played[0]["seconds"], "s through the system libVLC")'
 
 
+# The menu entry starts this very bundle.
+"$exe" --install-desktop >/dev/null
+grep -qx "Exec=$exe %U" "$XDG_DATA_HOME/applications/moodplayer.desktop"
+echo "desktop entry: Exec=$exe %U"
+
 start=$(date +%s.%N)
 "$exe" --no-camera --screenshot "$work/window.png" 2>"$work/stderr" || { tail -20 "$work/stderr"; exit 1; }
 end=$(date +%s.%N)

@@ -180,29 +180,35 @@ def test_moodplayer_file_goes_to_the_running_window(tmp_path, isolated_dirs):
     music = tmp_path / "music"
     shutil.copytree(DEMO_LIBRARY, music)
     Settings(welcomed=True, music_dir=str(music), camera_enabled=False).save()
-    loose = tmp_path / "elsewhere" / "Loose Song.ogg"
-    loose.parent.mkdir()
-    shutil.copyfile(sorted(DEMO_LIBRARY.glob("*.ogg"))[-1], loose)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    first_song, second_song = elsewhere / "First Song.ogg", elsewhere / "Second Song.ogg"
+    for song, source in zip((first_song, second_song), sorted(DEMO_LIBRARY.glob("*.ogg"))[-2:], strict=True):
+        shutil.copyfile(source, song)
     address, pid = start_bus()
     env = client_env(address)
-    first = subprocess.Popen([sys.executable, "-m", "moodplayer", "--no-camera"], env=env,
+
+    def playing() -> str:
+        return subprocess.run(["playerctl", "-p", "moodplayer", "metadata", "xesam:url"], env=env,
+                              capture_output=True, text=True, timeout=15).stdout.strip()
+
+    def wait_until_playing(song: Path) -> None:
+        deadline = time.monotonic() + 40
+        while playing() != song.as_uri():
+            assert time.monotonic() < deadline, (playing(), song)
+            time.sleep(0.2)
+
+    # moodplayer FILE with no window open: this launch opens one and plays FILE
+    first = subprocess.Popen([sys.executable, "-m", "moodplayer", "--no-camera", str(first_song)], env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 40
-        while not os.path.exists(single_instance.socket_name()):
-            assert time.monotonic() < deadline and first.poll() is None
-            time.sleep(0.2)
-        second = subprocess.run([sys.executable, "-m", "moodplayer", str(loose)], env=env, timeout=30,
+        wait_until_playing(first_song)
+        assert os.path.exists(single_instance.socket_name())
+        # a second launch hands its file over and is gone
+        second = subprocess.run([sys.executable, "-m", "moodplayer", str(second_song)], env=env, timeout=30,
                                 capture_output=True, text=True)
         assert second.returncode == 0 and first.poll() is None, second.stderr[-3000:]
-        title = sorted(DEMO_LIBRARY.glob("*.ogg"))[-1].stem.split(" - ", 1)[1]
-        while True:
-            shown = subprocess.run(["playerctl", "-p", "moodplayer", "metadata", "xesam:url"], env=env,
-                                   capture_output=True, text=True, timeout=15).stdout.strip()
-            if shown == loose.as_uri():
-                break
-            assert time.monotonic() < deadline + 20, (shown, title)
-            time.sleep(0.2)
+        wait_until_playing(second_song)
     finally:
         first.terminate()
         first.wait(timeout=30)
