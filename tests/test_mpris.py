@@ -248,6 +248,21 @@ def test_stale_set_position_is_ignored_and_open_uri_plays_the_file(qapp, served)
     assert web.returncode != 0 and "only file://" in web.stderr
 
 
+def test_a_failing_call_is_an_error_reply_and_the_player_goes_on(qapp, served, caplog):
+    bridge, _window, bus = served
+    send = ["dbus-send", "--session", "--print-reply", f"--dest={mpris.BUS_NAME}", mpris.OBJECT_PATH]
+
+    def broken():
+        raise RuntimeError("the store is locked")
+
+    bridge.stop = broken
+    with caplog.at_level(logging.ERROR, logger="moodplayer.ui.mpris"):
+        failed = run_client(qapp, bus, *send, f"{mpris.PLAYER}.Stop")
+    assert failed.returncode != 0 and "the store is locked" in failed.stderr
+    assert any("MPRIS org.mpris.MediaPlayer2.Player.Stop failed" in r.message for r in caplog.records)
+    assert playerctl(qapp, bus, "status") == "Playing"
+
+
 def test_raise_and_quit_reach_the_window(qapp, served):
     _bridge, window, bus = served
     send = ["dbus-send", "--session", "--print-reply", f"--dest={mpris.BUS_NAME}", mpris.OBJECT_PATH]

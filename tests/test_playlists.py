@@ -142,6 +142,15 @@ def test_unreadable_and_unsupported_targets_are_clear_errors(tmp_path, tracks):
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+def test_a_huge_file_is_refused_without_reading_it(tmp_path, monkeypatch):
+    big = tmp_path / "big.m3u"
+    with open(big, "wb") as handle:
+        handle.truncate(playlists.MAX_BYTES + 1)  # sparse: no real disk used
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read a huge file"))
+    with pytest.raises(PlaylistError, match="too large"):
+        read(big)
+
+
 def test_an_unsuffixed_file_is_recognised_by_its_content(music):
     playlist = music / "playlist"
     playlist.write_text("#EXTM3U\nplain.ogg\n", encoding="utf-8")

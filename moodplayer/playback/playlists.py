@@ -19,6 +19,7 @@ from pathlib import Path, PureWindowsPath
 XSPF_NS = "http://xspf.org/ns/0/"
 FORMATS = {".m3u": "m3u", ".m3u8": "m3u", ".pls": "pls", ".xspf": "xspf"}
 EXPORT_FORMATS = {".m3u8": "m3u", ".m3u": "m3u", ".xspf": "xspf"}
+MAX_BYTES = 16 * 1024 * 1024  # a playlist of 100,000 tracks is about 10 MB
 
 
 class PlaylistError(ValueError):
@@ -121,6 +122,8 @@ def read(path: str | os.PathLike) -> Imported:
     """Entries of an M3U/M3U8/PLS/XSPF file, relative paths taken from the playlist's folder."""
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise PlaylistError(f"{path.name} is too large to be a playlist")
         raw = path.read_bytes()
     except OSError as exc:
         raise PlaylistError(f"cannot read {path}: {exc.strerror or exc}") from exc

@@ -135,6 +135,9 @@ class MprisObject(QDBusVirtualObject):
                                                  f"No method {interface}.{member}")
         except (TypeError, ValueError) as exc:
             reply = message.createErrorReply("org.freedesktop.DBus.Error.InvalidArgs", str(exc))
+        except Exception as exc:  # the caller gets an error, the player carries on
+            log.exception("MPRIS %s.%s failed", interface, member)
+            reply = message.createErrorReply("org.freedesktop.DBus.Error.Failed", str(exc))
         connection.send(reply)
         return True
 
