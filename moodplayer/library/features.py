@@ -129,6 +129,7 @@ def bucket_for(features: Features) -> tuple[str, str] | None:
 
 # --- decoding ------------------------------------------------------------------------------------
 
+@np.errstate(over="ignore", invalid="ignore")  # float files can hold anything: made finite below
 def _decode(path: str) -> tuple[np.ndarray, float]:
     """Mono samples at RATE from the middle CLIP_SECONDS, and the loudness gain (see _gain)."""
     try:
@@ -155,10 +156,10 @@ def _decode(path: str) -> tuple[np.ndarray, float]:
         raise NoDecoder(f"cannot decode: {exc}") from exc
     frames = max(sum(len(part) for part in parts) * step, 1)
     mono = np.concatenate(parts) if parts else np.zeros(0, np.float32)
-    mono = np.nan_to_num(mono, nan=0.0, posinf=0.0, neginf=0.0)  # float files can hold anything
+    mono = np.clip(np.nan_to_num(mono, nan=0.0, posinf=0.0, neginf=0.0), -64.0, 64.0)
     samples = _resample(mono, rate / step)
-    return samples, _gain(channel_power / frames, mono_power / frames, float(np.mean(samples ** 2)) if
-                          len(samples) else 0.0)
+    low = float(np.mean(samples ** 2)) if len(samples) else 0.0
+    return samples, _gain(channel_power / frames, mono_power / frames, low)
 
 
 def _gain(channels: float, mono: float, low: float) -> float:
