@@ -1,10 +1,9 @@
 """Audio features of one file: tempo, loudness, drums, brightness, and whether it is music at all.
 
-Decodes at most 30 s from the middle of a track with libsndfile (soundfile: MP3, FLAC, Ogg
-Vorbis/Opus, WAV, AIFF; not M4A or WMA), in bounded chunks, down to 11 kHz mono, and
-measures it with numpy. Loudness is BS.1770 (EBU R128) K-weighted and gated, computed from
-the power spectrum with the standard K filter's exact response, so no IIR filter runs in
-Python. `library.analysis` caches the results and decides buckets relative to the library.
+Decodes 20 s from the middle of a track (a file under a minute whole) with libsndfile (MP3, FLAC,
+Ogg, WAV, AIFF; not M4A or WMA) in bounded chunks, down to 11 kHz mono, and measures it with
+numpy. Loudness is BS.1770 (EBU R128) K-weighted and gated, from the power spectrum with the K
+filter's exact response. `library.analysis` caches results and decides buckets library-relative.
 """
 
 from __future__ import annotations
