@@ -57,3 +57,31 @@ def pump(qapp, seconds: float) -> None:
     while time.monotonic() < end:
         qapp.processEvents()
         time.sleep(0.005)
+
+
+class Lines:
+    """Collects a child's stdout lines on a thread, so the test can wait for one while Qt runs."""
+
+    def __init__(self, proc: subprocess.Popen):
+        import threading
+
+        self.proc, self.lines = proc, []
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, qapp, predicate, timeout: float = 15.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate(self.lines):
+            pump(qapp, 0.02)
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"never saw it; got {self.lines[-5:]}")
+
+    def stop(self) -> str:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        self._thread.join(timeout=10)
+        return "\n".join(self.lines)

@@ -18,7 +18,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from private_bus import client_env, needs_dbus, needs_playerctl, pump, run_client, start_bus, stop_bus
+from private_bus import Lines, client_env, needs_dbus, needs_playerctl, pump, run_client, start_bus, stop_bus
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtDBus import QDBusConnection
 
@@ -181,10 +181,10 @@ def test_play_pause_next_position_and_volume_reach_the_bridge(qapp, served):
 def test_seeked_and_properties_changed_go_out_with_their_types(qapp, served):
     bridge, _window, bus = served
     watch = "type='signal',path='/org/mpris/MediaPlayer2'"
-    monitor = subprocess.Popen(["dbus-monitor", "--address", bus, watch], stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True)
+    monitor = Lines(subprocess.Popen(["dbus-monitor", "--address", bus, watch], stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True))
     try:
-        pump(qapp, 0.5)
+        monitor.wait_for(qapp, lambda lines: any("member=NameLost" in line for line in lines))  # listening
         playerctl(qapp, bus, "position", "12")
         bridge.position_changed.emit(12.0, bridge.length)
         bridge.position = 40.0  # the window's slider moved it
@@ -192,10 +192,9 @@ def test_seeked_and_properties_changed_go_out_with_their_types(qapp, served):
         bridge.next()  # a new track starts at 0: that is no seek
         bridge.position_changed.emit(0.0, bridge.length)
         bridge.play_pause()
-        pump(qapp, 0.5)
+        monitor.wait_for(qapp, lambda lines: any('"Paused"' in line for line in lines))
     finally:
-        monitor.terminate()
-    out = monitor.communicate(timeout=10)[0]
+        out = monitor.stop()
     seeked = [part.splitlines()[1].strip() for part in out.split("member=Seeked")[1:]]
     assert seeked == ["int64 12000000", "int64 40000000"]
     changed = out.split("member=PropertiesChanged")
@@ -206,15 +205,14 @@ def test_seeked_and_properties_changed_go_out_with_their_types(qapp, served):
 
 def test_follow_sees_the_track_change(qapp, served):
     bridge, _window, bus = served
-    follow = subprocess.Popen(["playerctl", "-p", "moodplayer", "--follow", "metadata", "title"],
-                              env=client_env(bus), stdout=subprocess.PIPE, text=True)
+    follow = Lines(subprocess.Popen(["playerctl", "-p", "moodplayer", "--follow", "metadata", "title"],
+                                    env=client_env(bus), stdout=subprocess.PIPE, text=True))
     try:
-        pump(qapp, 1.0)
+        follow.wait_for(qapp, lambda lines: bridge.tracks[0].display_title in lines)
         bridge.next()
-        pump(qapp, 1.0)
+        follow.wait_for(qapp, lambda lines: bridge.tracks[1].display_title in lines)
     finally:
-        follow.terminate()
-    lines = [line for line in follow.communicate(timeout=10)[0].splitlines() if line]
+        lines = [line for line in follow.stop().splitlines() if line]
     assert lines[0] == bridge.tracks[0].display_title and lines[-1] == bridge.tracks[1].display_title
 
 
