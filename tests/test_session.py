@@ -162,3 +162,22 @@ def test_play_files_plays_library_tracks_and_loose_files(session, store, tmp_pat
         while session.state != PLAYING and time.monotonic() < deadline:
             time.sleep(0.05)
         assert session.current.track.path == known
+
+
+def test_a_new_file_in_the_music_folder_plays_and_asks_for_a_rescan(store, tmp_path):
+    import shutil
+
+    music = tmp_path / "music"
+    music.mkdir()
+    shutil.copy(DEMO_LIBRARY / "01 - Sunrise Run.ogg", music / "known.ogg")
+    scan(store, music)
+    shutil.copy(DEMO_LIBRARY / "04 - Slow Rain.ogg", music / "new.ogg")
+    player = NullPlayer("no libVLC in this test")
+    session = MoodSession(store, Settings(music_dir=str(music)), player)
+    asked = []
+    session.add_listener(lambda kind, payload: asked.append(kind))
+    session.play_files([str(music / "new.ogg")])
+    assert "rescan" in asked and [i.track.path for i in player.queue][0] == str(music / "new.ogg")
+    asked.clear()
+    session.play_files([str(music / "known.ogg"), str(DEMO_LIBRARY / "13 - Piano Reverie.ogg")])
+    assert "rescan" not in asked  # the library has the one, the other is not in the music folder

@@ -28,6 +28,16 @@ def tracks_for_files(store, paths: list[str]) -> list[Track]:
     return tracks
 
 
+def under(path: str, folder: str | None) -> bool:
+    """Whether `path` lies inside `folder`."""
+    if not folder:
+        return False
+    try:
+        return os.path.commonpath([os.path.abspath(path), os.path.abspath(folder)]) == os.path.abspath(folder)
+    except ValueError:  # different drives
+        return False
+
+
 def loose_track(path: str) -> Track | None:
     try:
         tags = read_tags(path)

@@ -7,7 +7,8 @@ is a NullPlayer that holds the queue and never plays.
 
 Listeners added with `add_listener(fn)` are called as fn(kind, payload) in the
 owner's thread: "mood" (MoodState), "queue" (None), "track" (QueueItem or None),
-"state" (PlayerState), "library" (None: tracks' stars or buckets changed), "message"
+"state" (PlayerState), "library" (None: tracks' stars or buckets changed), "rescan" (None:
+files the music folder holds were played before the library knew them), "message"
 ((level, text), level "info"/"warning"/"error"). Queue builds and store writes go
 through `runner` (moods.runner): at once by default, off the GUI thread in the window.
 """
@@ -244,9 +245,11 @@ class MoodSession:
     def play_files(self, paths: list[str], enqueue: bool = False) -> None:
         """Files from the command line or a drop: the library's tracks for those it holds, the
         others played as they are (read off this thread)."""
-        from moodplayer.moods.files import tracks_for_files
+        from moodplayer.moods.files import tracks_for_files, under
 
         def ready(tracks: list) -> None:
+            if any(t.id < 0 and under(t.path, self.folder) for t in tracks):
+                self._notify("rescan", None)  # new files in the music folder: into the library
             if tracks:
                 (self.enqueue if enqueue else self.play_tracks)(tracks)
             missing = len(paths) - len(tracks)
