@@ -3,6 +3,7 @@ answering (the object under test lives in the test's own process)."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import signal
@@ -21,6 +22,7 @@ def start_bus() -> tuple[str, int]:
     out = subprocess.run(["dbus-daemon", "--session", "--print-address=1", "--print-pid=1", "--fork",
                           "--nopidfile"], check=True, capture_output=True, text=True, timeout=20).stdout
     address, pid = out.split()[:2]
+    atexit.register(stop_bus, int(pid))  # also when a test run is interrupted
     return address, int(pid)
 
 
