@@ -93,7 +93,9 @@ def test_the_dialog_collects_from_the_camera_and_holds_the_music(qtbot, window):
     window.bridge.set_override(None)
     heard = []
     window.bridge.mood_changed.connect(lambda state: heard.append(state.camera))
-    dialog = window.calibration_ui.open_dialog()
+    next(a for a in window.findChildren(QAction) if a.text() == "&Calibrate camera…").trigger()
+    dialog = window.calibration_ui.dialog
+    assert dialog is not None and dialog.isVisible()
     dialog.start_button.click()
     qtbot.waitUntil(lambda: dialog.step == 1, timeout=20000)  # 20 steady readings of her face
     assert window.app.calibration.counts()["neutral"] == 20

@@ -92,6 +92,9 @@ class CalibrationUi(QObject):
         layout.insertWidget(layout.indexOf(window.mood_label) + 1, self.button)
         self._bridge = bridge
         camera.state.connect(self._camera_state)
+        menu = next((a.menu() for a in window.menuBar().actions() if a.text() == "&Settings"), None)
+        if menu is not None:  # Settings → Calibrate camera…, beside Settings…
+            self.menu_action = menu.addAction("&Calibrate camera…", lambda: self.open_dialog())
 
     def _camera_state(self, state: str, _message: str) -> None:
         """A saved profile that could not be used (another model's) is said once, in the banner."""
