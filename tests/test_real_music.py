@@ -63,3 +63,20 @@ def test_a_second_scan_gives_the_same_listing_from_the_cache(listing, capsys):
     first = scan_list(*listing, capsys)
     again = scan_list(*listing, capsys)
     assert again == first
+
+
+def test_not_music_never_plays_for_a_mood(listing, capsys):
+    from moodplayer.config import Settings
+    from moodplayer.emotions import Emotion
+    from moodplayer.library.store import Store
+    from moodplayer.moods.policy import build_queue
+
+    folder, db = listing
+    scan_list(folder, db, capsys)
+    with Store(db) as store:
+        for emotion in Emotion:
+            queue = build_queue(store, emotion, Settings(), folder=folder)
+            assert all(item.track.music for item in queue.items), emotion
+        new = {Path(item.track.path).name for item in build_queue(store, "surprise", Settings()).items}
+        not_music = {"librosa_libri1_speech.ogg", "librosa_humpback_whale.ogg", "librosa_robin_bird.ogg"}
+        assert new == {p.name for p in folder.glob("*.ogg")} - not_music

@@ -65,6 +65,7 @@ def build_queue(store: Store, emotion: Emotion | str, settings: Settings, size: 
     emotion = as_emotion(emotion)
     label = emotion.label
     picker = _Picker(store, label, now if now is not None else time.time(), rng or random.Random(), folder)
+    picker.tracks = [t for t in picker.tracks if not _not_music(t)]
     _prefer_languages(picker, settings)
     targets = targets_for(emotion, settings)
     if not picker.tracks:
@@ -225,6 +226,12 @@ def _ago(seconds: float) -> str:
             amount = int(seconds // length)
             return f"{amount} {unit}{'s' if amount != 1 else ''} ago"
     return "just now"
+
+
+def _not_music(track: Track) -> bool:
+    """Speech, silence or noise (library.analysis) that no tag, star or move of the user's puts
+    anywhere: it never plays for a mood, not even as "new" or in a mix."""
+    return track.music is False and not track.buckets and not track.favourite
 
 
 def _prefer_languages(picker: _Picker, settings: Settings) -> None:
