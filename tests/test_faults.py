@@ -391,3 +391,17 @@ def test_home_being_a_file_still_scans_with_a_warning(tmp_path):
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["tracks"] == 1
     assert "Traceback" not in run.stderr and "Cannot make the data folder" in run.stderr
+
+
+@pytest.mark.parametrize("saved, expected", [(99999.0, 0.0), (27.9, 0.0), ("junk", 0.0), (1.5, 1.5)])
+def test_a_restored_position_past_the_end_is_clamped(tmp_path, saved, expected):
+    from moodplayer.library.store import FileRecord
+    from moodplayer.library.tags import Tags
+    from moodplayer.playback.queue import Queue, QueueItem, restore_queue
+
+    with Store(tmp_path / "db.sqlite3") as store:
+        store.save_files([FileRecord(b"/m/short.mp3", 1, 1, Tags(duration=28.0).values(), {})])
+        queue = Queue("happy", [QueueItem(store.tracks()[0], "upbeat", "test")])
+        snapshot = {"queue": queue.to_state(), "index": 0, "position": saved}
+        restored, index, position = restore_queue(snapshot, store)
+    assert index == 0 and len(restored) == 1 and position == expected

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from moodplayer.emotions import Emotion
+from moodplayer.playback.media import clamp_position
 
 if TYPE_CHECKING:
     from moodplayer.library.store import Store, Track
@@ -70,4 +71,7 @@ def restore_queue(snapshot: dict, store: Store) -> tuple[Queue, int, float] | No
     ids = [item["track_id"] for item in saved.get("items", [])]
     same_track = (new_index < len(queue) and 0 <= index < len(ids)
                   and queue[new_index].track.id == ids[index])
-    return queue, new_index, float(snapshot.get("position", 0.0)) if same_track else 0.0
+    if not same_track:
+        return queue, new_index, 0.0
+    # A position at or past the track's end (state.json once held 27:46:39 for a 0:28 track).
+    return queue, new_index, clamp_position(snapshot.get("position", 0.0), queue[new_index].track.duration)
