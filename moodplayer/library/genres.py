@@ -78,8 +78,13 @@ def split(tag: str) -> list[str]:
 
 def lookup(tag: str) -> list[Genre]:
     """Every known genre in the tag, in order; unknown parts give nothing."""
+    return list(_cached_lookup(tag))
+
+
+@functools.lru_cache(maxsize=4096)  # a library repeats a few hundred genre tags; the scan asks per file
+def _cached_lookup(tag: str) -> tuple[Genre, ...]:
     found = [genre for part in split(tag) if (genre := _lookup(part) or _inside(part)) is not None]
-    return list({genre.name: genre for genre in found}.values())
+    return tuple({genre.name: genre for genre in found}.values())
 
 
 def _lookup(part: str) -> Genre | None:

@@ -8,6 +8,7 @@ multiplies a track's weight by for the user's preferred languages.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -132,11 +133,13 @@ def _refine(language: str, letters: set[str]) -> str:
 
 def from_words(texts: Iterable[str]) -> str:
     """The language a genre or folder word names (Tollywood, K-Pop, Bhangra, Fado)."""
-    for text in texts:
-        match = _WORD_PATTERN.search(_plain(text))
-        if match:
-            return WORDS[match.group(1)]
-    return ""
+    return next((found for found in map(_word_language, texts) if found), "")
+
+
+@functools.lru_cache(maxsize=4096)  # every file of a folder asks about the same folder names
+def _word_language(text: str) -> str:
+    match = _WORD_PATTERN.search(_plain(text))
+    return WORDS[match.group(1)] if match else ""
 
 
 def detect(*, tag: str = "", title: str = "", artist: str = "", album: str = "", genre: str = "",
