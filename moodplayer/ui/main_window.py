@@ -235,11 +235,11 @@ class MainWindow(QMainWindow):
         self.now_playing.show_cover(covers.placeholder(track.album or track.display_title, size))
 
         def shown(image: QImage | None) -> None:
-            if image is not None and self._cover_for == track.id:
+            if image is not None:
                 self.now_playing.show_cover(image)
 
         run_in_background(lambda: covers.cover_image(track.path, size), shown,
-                          lambda exc: log.debug("cover failed: %s", exc), context=self)
+                          lambda exc: log.debug("cover failed: %s", exc), context=self, supersede="cover")
 
     def show_position(self, seconds: float, length: float) -> None:
         self.transport.set_position(int(seconds * 1000), int(length * 1000) if length > 0 else None)
