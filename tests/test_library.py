@@ -492,3 +492,20 @@ def test_a_schema_2_database_migrates_and_drops_the_old_feature_cache(tmp_path):
         assert store.cached_features(b"/m/old.mp3", 1, 1) is None
         store.cache_features(b"/m/old.mp3", 1, 1, Features(tempo=99.0, novelty=0.25))
         assert store.cached_features(b"/m/old.mp3", 1, 1) == Features(tempo=99.0, novelty=0.25)
+
+
+def test_scan_list_shows_every_track_with_its_buckets_and_measures(music, tmp_path, capsys):
+    write_track(music / "Tollywood" / "పాట.flac", title="పాట")
+    assert cli.main(["scan", str(music), "--json", "--list", "--db", str(tmp_path / "cli.sqlite3")]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    items = {os.path.basename(item["path"]): item for item in payload["items"]}
+    assert len(items) == payload["tracks"] == 6
+    keys = {"path", "title", "artist", "genre", "language", "buckets", "tempo", "energy", "music", "sound"}
+    assert all(set(item) == keys for item in items.values())
+    assert items["gospel.flac"]["buckets"] == {"devotional": "genre 'Gospel' → devotional"}
+    assert items["పాట.flac"]["language"] == "Telugu" and items["gospel.flac"]["language"] == ""
+    # 0.2 s tones are too short to measure: no tempo, energy or verdict, and no bucket from audio
+    assert all(item["tempo"] is None and item["energy"] is None and item["music"] is None
+               for item in items.values())
+    assert cli.main(["scan", str(music), "--list", "--db", str(tmp_path / "cli.sqlite3")]) == 0
+    assert "Oh Happy Day: genre 'Gospel' → devotional" in capsys.readouterr().out
