@@ -270,29 +270,39 @@ def _copy_row_by_row(damaged: Path, salvaged: Path) -> None:
 
 
 def _readable_rows(source: sqlite3.Connection, table: str, has_rowid: bool) -> list[tuple]:
+    """Rows in key order, jumping over the keys of a page that cannot be read. The key is the
+    rowid, or track_id for the WITHOUT ROWID tables (their b-tree is ordered by it)."""
+    key = "rowid" if has_rowid else _leading_key(source, table)
     rows: list[tuple] = []
-    if not has_rowid:
+    if key is None:
         try:
-            for row in source.execute(f"SELECT * FROM {table}"):
-                rows.append(row)
+            rows.extend(source.execute(f"SELECT * FROM {table}"))
         except sqlite3.Error:
             pass  # keep what came before the bad page
         return rows
     try:
-        top = source.execute(f"SELECT MAX(rowid) FROM {table}").fetchone()[0] or 0
+        top = source.execute(f"SELECT MAX({key}) FROM {table}").fetchone()[0] or 0
     except sqlite3.Error:
         top = 1_000_000
     last = 0
     while last < top:
         try:
-            for row in source.execute(f"SELECT rowid, * FROM {table} WHERE rowid > ? ORDER BY rowid",
-                                      (last,)):
+            query = f"SELECT {key}, * FROM {table} WHERE {key} > ? ORDER BY {key}"
+            for row in source.execute(query, (last,)):
                 last = row[0]
                 rows.append(row[1:])
             return rows
         except sqlite3.Error:
             last += SKIP_ROWIDS
     return rows
+
+
+def _leading_key(source: sqlite3.Connection, table: str) -> str | None:
+    try:
+        first = [row[1] for row in source.execute(f"PRAGMA table_info({table})") if row[5] == 1]
+    except sqlite3.Error:
+        return None
+    return "track_id" if first == ["track_id"] else None
 
 
 def _restore(database: Path) -> Path | None:
