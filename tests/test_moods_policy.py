@@ -242,3 +242,11 @@ def test_queue_state_round_trip_leaves_out_vanished_tracks(store):
     again, index = Queue.from_state(state, store, 2)
     assert [i.track.id for i in again] == [tracks[1].id, tracks[3].id]
     assert again[index].track.id == tracks[3].id  # the saved track is gone: the next one
+
+
+def test_angry_has_one_source_the_angry_setting():
+    from moodplayer.moods.policy import targets_for
+
+    mapping = {**Settings().mapping, "angry": ["upbeat"]}  # a stale copy in the mapping is not read
+    assert targets_for("angry", Settings(angry_plays="rap", mapping=mapping)) == ["rap"]
+    assert targets_for("angry", Settings(angry_plays="nonsense")) == ["upbeat", "rap"]

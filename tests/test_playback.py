@@ -403,3 +403,37 @@ def test_the_dj_plays_only_from_the_chosen_music_folder(player, store, tmp_path)
     queued = [item.track.path for item in dj.last_queue.items]
     assert len(queued) == 3
     assert all(path.startswith(str(new)) for path in queued)
+
+
+def test_null_player_has_the_players_surface_and_never_plays(store, music):
+    from moodplayer.playback import NullPlayer, open_player
+    from moodplayer.playback.engine import PlaybackUnavailable as Unavailable
+
+    public = {name for name in dir(Player) if not name.startswith("_")}
+    assert public <= set(dir(NullPlayer)), public - set(dir(NullPlayer))
+    write_track(music, "one", 6, "Dance")
+    tracks = scanned(store, music)
+    null = NullPlayer("no libVLC here", volume=55)
+    states = []
+    null.add_listener(lambda kind, payload: states.append((kind, payload)))
+    null.load(queue_of(list(tracks.values())))
+    null.resume()
+    null.next()
+    assert null.state == STOPPED and null.current is None and states == [("state", STOPPED)]
+    again = NullPlayer("again")
+    again.restore(null.snapshot(), store)
+    assert [i.track.id for i in again.queue] == [t.id for t in tracks.values()] and again.volume == 55
+    assert not null.available and null.unavailable == "no libVLC here"
+
+    def refuse(**_kwargs):
+        raise Unavailable("no libvlc.so.5")
+
+    import moodplayer.playback as playback
+
+    real = playback.Player
+    playback.Player = refuse
+    try:
+        fallback = open_player(volume=30)
+    finally:
+        playback.Player = real
+    assert isinstance(fallback, NullPlayer) and fallback.unavailable == "no libvlc.so.5"

@@ -17,6 +17,7 @@ Listener = Callable[[str, object], None]
 
 class NullPlayer:
     available = False
+    unavailable: str | None = None
 
     def __init__(self, reason: str = "no audio player", volume: int = 80):
         self.unavailable = reason  # why nothing plays, for the window's banner
