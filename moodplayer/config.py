@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import importlib.resources
 import json
 import logging
 import math
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -65,9 +67,22 @@ def state_path() -> Path:
     return data_dir() / "state.json"
 
 
+_STAND_INS: dict[Path, Path] = {}
+
+
 def _ensure(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """The folder, made if missing; when it cannot be (HOME is a file...), a temporary folder
+    for this session instead, with one warning: the app runs, nothing there outlives it."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+    except OSError as exc:
+        if path not in _STAND_INS:
+            _STAND_INS[path] = Path(tempfile.mkdtemp(prefix=f"moodplayer-{path.name}-"))
+            atexit.register(shutil.rmtree, _STAND_INS[path], True)
+            log.warning("Cannot make the folder %s (%s); using %s for this session, nothing there is kept",
+                        path, exc.strerror or exc, _STAND_INS[path])
+        return _STAND_INS[path]
 
 
 # What an emotion can play: a bucket, or a pick from play history.

@@ -1,5 +1,6 @@
 import json
 import os
+import tempfile
 
 import pytest
 
@@ -72,7 +73,8 @@ def test_crash_while_serialising_leaves_the_old_file(tmp_path):
     ({"volume": "loud"}, "volume", 80), ({"volume": None}, "volume", 80), ({"volume": 1e300}, "volume", 80),
     ({"volume": 150}, "volume", 80), ({"volume": True}, "volume", 80), ({"volume": 3.5}, "volume", 80),
     ({"camera_index": -1}, "camera_index", 0), ({"camera_index": "0"}, "camera_index", 0),
-    ({"dwell_seconds": float("nan")}, "dwell_seconds", 2.5), ({"camera_enabled": "yes"}, "camera_enabled", True),
+    ({"dwell_seconds": float("nan")}, "dwell_seconds", 2.5),
+    ({"camera_enabled": "yes"}, "camera_enabled", True),
     ({"switch_mode": "later"}, "switch_mode", "after_track"), ({"music_dir": 7}, "music_dir", ""),
     ({"mapping": ["calm"]}, "mapping", config.default_mapping()),
 ])
@@ -118,8 +120,10 @@ def test_home_being_a_file_is_a_warning_not_a_traceback(tmp_path, monkeypatch, c
     settings = Settings.load()
     assert settings == Settings()
     settings.music_dir = "/music"
-    assert settings.save() is False
-    assert "Settings not saved" in caplog.text
+    settings.save()  # into a folder of this session only: nothing under HOME
+    assert "Cannot make the folder" in caplog.text and "for this session" in caplog.text
+    assert not str(config.settings_path()).startswith(str(home))
+    assert str(config.database_path()).startswith(tempfile.gettempdir())
 
 
 def test_a_read_only_config_folder_keeps_the_app_going(caplog):

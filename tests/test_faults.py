@@ -390,7 +390,7 @@ def test_home_being_a_file_still_scans_with_a_warning(tmp_path):
                          capture_output=True, text=True, env=env, timeout=120)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["tracks"] == 1
-    assert "Traceback" not in run.stderr and "Cannot make the data folder" in run.stderr
+    assert "Traceback" not in run.stderr and "Cannot make the folder" in run.stderr
 
 
 @pytest.mark.parametrize("saved, expected", [(99999.0, 0.0), (27.9, 0.0), ("junk", 0.0), (1.5, 1.5)])

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -61,12 +60,7 @@ class Store:
         """The app's own library, backed up once a day."""
         from moodplayer.config import database_path
 
-        try:
-            path = database_path()
-        except OSError as exc:  # HOME is a file...: a library for this session, and say so
-            path = Path(tempfile.mkdtemp(prefix="moodplayer-")) / "library.sqlite3"
-            log.warning("Cannot make the data folder (%s); the library is kept in %s for now", exc, path)
-        store = cls(path)
+        store = cls(database_path())  # a session's temporary folder when HOME is a file
         store.backup_daily()
         store._backup_on_close = True  # so a first day's library is copied too
         return store
