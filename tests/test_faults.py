@@ -405,3 +405,18 @@ def test_a_restored_position_past_the_end_is_clamped(tmp_path, saved, expected):
         snapshot = {"queue": queue.to_state(), "index": 0, "position": saved}
         restored, index, position = restore_queue(snapshot, store)
     assert index == 0 and len(restored) == 1 and position == expected
+
+
+def test_a_read_only_config_folder_with_music_dir_still_opens_the_window(tmp_path):
+    from tests.test_store_recovery import read_only
+
+    env = child_env(tmp_path)
+    config_dir = Path(env["XDG_CONFIG_HOME"]) / "moodplayer"
+    config_dir.mkdir(parents=True)
+    music = music_with(tmp_path, b"one.wav")
+    with read_only(config_dir):
+        run = subprocess.run([sys.executable, "-m", "moodplayer", "--music-dir", str(music), "--no-camera",
+                              "--screenshot", str(tmp_path / "shot.png")],
+                             capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0 and (tmp_path / "shot.png").stat().st_size > 0, run.stderr[-2000:]
+    assert "Traceback" not in run.stderr and "Settings not saved to" in run.stderr
