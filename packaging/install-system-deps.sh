@@ -6,7 +6,8 @@
 #   install-system-deps.sh run    that, plus what Qt's X11 (xcb) window needs
 set -euo pipefail
 
-packages=(libvlc5 vlc-plugin-base libvlc-bin sqlite3 libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
+packages=(libvlc5 vlc-plugin-base libvlc-bin sqlite3 libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
+          libportaudio2)
 # The desktop-integration checks: entry and AppStream validators, a session bus, an MPRIS client;
 # espeak-ng makes the speech WAVs (voice commands, "speech is not music").
 if [ "${1:-run}" = test ]; then packages+=(desktop-file-utils appstream dbus-daemon playerctl espeak-ng); fi
