@@ -18,6 +18,7 @@ SETTLE_MS = 2000  # --screenshot: at least this long after start ...
 CAMERA_SETTLE_MS = 8000  # ... and once the camera confirmed a mood, if it runs, or this long
 SETTLE_MAX_MS = 30000  # ... and once the refresh (scan + analysis) is done, but never longer than this
 BACKGROUND_WAIT_MS = 10000  # at quit, for store writes and a cancelled scan to end
+CHECKPOINT_MS = 5 * 60 * 1000  # the library's WAL goes into its file this often (and at quit)
 
 
 class App:
@@ -60,12 +61,16 @@ class App:
         self.notifications = notifications.attach(self.bridge, self.window, settings)
         self.instance = single_instance.attach(self.bridge, self.window, settings)
         self.drops = drops.install_drops(self.bridge, self.window, self.window.queue_view)
+        from PySide6.QtCore import QTimer
+        self.checkpoints = QTimer(self.window, interval=CHECKPOINT_MS, timeout=self._checkpoint)
 
     def start(self) -> None:
         """First-start welcome, restore playback, load the library, refresh it, camera."""
         window, settings = self.window, self.settings
         window.lay_out_restored()
         self._report_store()
+        self._report_settings_and_output()
+        self.checkpoints.start()
         if self.first_start:
             self._welcome()
         if self.session.restore_state():
@@ -94,6 +99,24 @@ class App:
             say("error", f"The library {store.path} cannot be written ({problem}). Music plays; stars, "
                          f"bucket moves and new scans are not kept until it can be written again.")
 
+    def _report_settings_and_output(self) -> None:
+        """Settings the file held that were replaced by defaults, and why nothing will be heard."""
+        from moodplayer.config import settings_path
+
+        say = self.bridge.message.emit
+        if self.settings.problems:
+            say("error", f"Some settings in {settings_path()} could not be used and got their defaults: "
+                         + "; ".join(self.settings.problems) + ".")
+        output = getattr(self.player, "output_problem", None)
+        if output:
+            say("error", f"Nothing will be heard: {output}.")
+
+    def _checkpoint(self) -> None:
+        """PASSIVE waits for no reader; off the GUI thread all the same, the store's lock may."""
+        from moodplayer.ui.tasks import run_in_background
+
+        run_in_background(lambda: self.store.checkpoint("PASSIVE"), supersede="checkpoint")
+
     def _welcome(self) -> None:
         from moodplayer.vision.cameras import CameraChoice
 
@@ -112,6 +135,8 @@ class App:
         """From the Settings dialog: every part gets the new settings at once."""
         old, self.settings = self.settings, new
         self.session.apply_settings(new)
+        if _queue_choice(old) != _queue_choice(new):
+            self.session.dj.requeue()  # Up next follows the new languages or mapping at once
         self.library.settings = self.window.settings = new
         self.camera.apply_settings(old, new)
         self.window._save_settings()
@@ -124,6 +149,7 @@ class App:
         if self._shut_down:
             return
         self._shut_down = True
+        self.checkpoints.stop()  # before the store closes (close checkpoints it anyway)
         self.camera.stop()
         self.library.shutdown()
         wait_for_background(BACKGROUND_WAIT_MS)
@@ -135,6 +161,12 @@ class App:
                 log.error("Could not save the %s: %s", what, exc)
         self.bridge.close()
         self.store.close()
+
+
+def _queue_choice(settings) -> tuple:
+    """The settings that pick a queue's tracks."""
+    return (settings.preferred_languages, settings.only_preferred_languages, settings.mapping,
+            settings.angry_plays)
 
 
 def run_gui(args) -> int:

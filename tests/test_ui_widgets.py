@@ -23,6 +23,7 @@ from moodplayer.ui.camera_view import CameraView
 from moodplayer.ui.dialogs import SettingsDialog, WelcomeDialog
 from moodplayer.ui.faces import FaceBox, paint_faces
 from moodplayer.ui.icons import icon
+from moodplayer.ui.library_view import BPM as BPM_COLUMN
 from moodplayer.ui.library_view import BUCKETS as BUCKETS_COLUMN
 from moodplayer.ui.library_view import LibraryView, prepare_rows
 from moodplayer.ui.mood_panel import EmotionBars, MoodTimeline, OverrideBar
@@ -150,7 +151,7 @@ def test_library_filters_by_words_and_bucket(qtbot):
     row = next(r for r in range(proxy.rowCount()) if proxy.index(r, 1).data() == "Morning Prayer")
     assert proxy.index(row, BUCKETS_COLUMN).data() == "devotional"
     assert proxy.index(row, BUCKETS_COLUMN).data(Qt.ItemDataRole.ToolTipRole) == "devotional: genre 'Gospel'"
-    library.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)  # BPM, as numbers
+    library.table.sortByColumn(BPM_COLUMN, Qt.SortOrder.DescendingOrder)  # BPM, as numbers
     assert proxy.index(0, 1).data() == "Neon Steps"
     library.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
     assert [proxy.index(r, 1).data() for r in range(3)] == ["Morning Prayer", "Neon Steps", "Slow Rain"]

@@ -54,7 +54,8 @@ class MoodDJ:
         self._emotion_of_track: Emotion | None = None
         self._started_since_queue_end = False
         self.on_change: Callable[[], None] = lambda: None  # a queue was switched to or lined up
-        self.on_error: Callable[[Exception], None] = _write_failed  # a store write failed
+        self.on_error: Callable[[Exception], None] = _write_failed  # the first store write that failed
+        self.write_failures = 0  # play history, weights and unplayable marks the store refused
         player.add_listener(self._on_player)
 
     @property
@@ -110,6 +111,31 @@ class MoodDJ:
         """Line the music up with the target once more (after a restore, or to start)."""
         if self.target is not None:
             self._follow(self.target)
+
+    def requeue(self) -> None:
+        """The settings that pick tracks changed (languages, mapping): a fresh queue for the mood
+        that plays takes over after the current track, so Up next follows at once."""
+        emotion = self.target or (self.player.queue.emotion if self.player.queue else None)
+        if emotion is None or self.player.state == IDLE:
+            return
+
+        def arrived(queue: Queue) -> None:
+            if emotion != (self.target or emotion):
+                return  # the user or the camera moved on meanwhile
+            self.last_queue = queue
+            current = self.player.current
+            if current is not None and self.player.state != STOPPED:  # it is not played once more
+                queue.items[:] = [i for i in queue.items if i.track.id != current.track.id]
+            if not queue:
+                return
+            self._cancel_pending()
+            if self.player.state == STOPPED:
+                self.player.load(queue, play=False)
+            else:
+                self.player.set_next_queue(queue)
+            self.on_change()
+
+        self.runner.run(lambda: self.make_queue(emotion), arrived, self._build_failed, key=QUEUE_JOB)
 
     def tick(self, now: float | None = None) -> None:
         """Runs a pending fade-out; when it is over, the new queue starts."""
@@ -237,7 +263,16 @@ class MoodDJ:
 
     def _write(self, action, track_id: int, *args) -> None:
         """A store write, through the runner (off the GUI thread in the window)."""
-        self.runner.run(lambda: _guard(action, track_id, *args), on_error=lambda exc: self.on_error(exc))
+        self.runner.run(lambda: _guard(action, track_id, *args), on_error=self._write_refused)
+
+    def _write_refused(self, exc: Exception) -> None:
+        """Every track played writes, so a store that refuses (read-only, disk full) would say
+        so again with each one: the first failure is reported, the rest only counted."""
+        self.write_failures += 1
+        if self.write_failures == 1:
+            self.on_error(exc)
+        else:
+            log.debug("Store write failed again (%d times): %s", self.write_failures, exc)
 
 
 def _guard(action, track_id: int, *args) -> None:
@@ -248,7 +283,7 @@ def _guard(action, track_id: int, *args) -> None:
 
 
 def _write_failed(exc: Exception) -> None:
-    log.warning("Could not record play history: %s", exc)
+    log.warning("Could not record play history: %s (further failures are not reported)", exc)
 
 
 def _label(emotion: Emotion | None) -> str | None:

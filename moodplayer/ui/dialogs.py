@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, qVersion
 from PySide6.QtGui import QImage, QPainter
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 from moodplayer import __version__
 from moodplayer.config import Settings
 from moodplayer.emotions import EMOTIONS, Emotion
+from moodplayer.library.language import from_tag
 from moodplayer.ui.faces import FaceBox, paint_faces
 from moodplayer.ui.icons import app_icon, emotion_icon
 from moodplayer.vision.cameras import available_cameras
@@ -106,7 +108,8 @@ class SettingsDialog(QDialog):
     """Edits a copy of Settings; `result_settings()` gives it back when accepted."""
 
     def __init__(self, settings: Settings, buckets: tuple[str, ...], tray_available: bool,
-                 cameras: list[tuple[int, str]] | None = None, parent=None):
+                 cameras: list[tuple[int, str]] | None = None, languages: list[str] | None = None,
+                 parent=None):
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self._settings = settings
@@ -115,6 +118,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self._camera_box(settings, available_cameras() if cameras is None else cameras))
         layout.addWidget(self._switch_box(settings))
         layout.addWidget(self._mapping_box(settings))
+        layout.addWidget(self._music_box(settings, languages or []))
         self.tray = QCheckBox("Closing the window keeps playing in the system tray")
         self.tray.setChecked(settings.minimize_to_tray and tray_available)
         self.tray.setEnabled(tray_available)
@@ -190,6 +194,33 @@ class SettingsDialog(QDialog):
         grid.setColumnStretch(2, 1)
         return box
 
+    def _music_box(self, settings: Settings, present: list[str]) -> QGroupBox:
+        """Languages (names or codes as taggers write them: "Telugu", "te", "tel") and notifications."""
+        box = QGroupBox("Languages and notifications")
+        self.languages = QLineEdit(", ".join(settings.preferred_languages))
+        self.languages.setAccessibleName("Preferred languages")
+        self.languages.setPlaceholderText("e.g. Telugu, Hindi (names or codes, comma-separated)")
+        self.languages.setToolTip("Tracks in these languages come up about three times as often")
+        self.only_languages = QCheckBox("Play only these languages")
+        self.only_languages.setChecked(settings.only_preferred_languages)
+        self.only_languages.setToolTip("Tracks in other or unknown languages are left out of the queues")
+        self.notifications = QCheckBox("Show a notification when the track changes")
+        self.notifications.setChecked(settings.notifications)
+        form = QFormLayout(box)
+        form.addRow("Preferred languages:", self.languages)
+        if present:
+            found = QLabel("In your library: " + ", ".join(present))
+            found.setWordWrap(True)
+            form.addRow("", found)
+        form.addRow(self.only_languages)
+        form.addRow(self.notifications)
+        return box
+
+    def preferred_languages(self) -> list[str]:
+        """The typed languages as the library names them ("te" → "Telugu"), each once."""
+        named = (from_tag(part) for part in re.split(r"[,;/]", self.languages.text()))
+        return list(dict.fromkeys(name for name in named if name))
+
     def _fill_targets(self, combo: QComboBox, current: list[str]) -> None:
         for bucket in self._buckets:
             combo.addItem(bucket.capitalize(), [bucket])
@@ -210,6 +241,9 @@ class SettingsDialog(QDialog):
         data["switch_mode"] = "now" if self.switch_now.isChecked() else "after_track"
         data["dwell_seconds"] = float(self.dwell.value())
         data["minimize_to_tray"] = self.tray.isChecked()
+        data["preferred_languages"] = self.preferred_languages()
+        data["only_preferred_languages"] = self.only_languages.isChecked()
+        data["notifications"] = self.notifications.isChecked()
         mapping = dict(self._settings.mapping)
         for emotion, combo in self.mapping.items():
             if emotion == Emotion.ANGRY:

@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 
 from moodplayer.ui.icons import icon
 
-COLUMNS = ("★", "Title", "Artist", "Album", "Genre", "BPM", "Buckets", "Plays")
-STAR, TITLE, ARTIST, ALBUM, GENRE, BPM, BUCKETS, PLAYS = range(len(COLUMNS))
+COLUMNS = ("★", "Title", "Artist", "Album", "Genre", "Language", "BPM", "Buckets", "Plays")
+STAR, TITLE, ARTIST, ALBUM, GENRE, LANGUAGE, BPM, BUCKETS, PLAYS = range(len(COLUMNS))
+NOT_MUSIC = "not music"  # the Buckets cell of speech, silence or noise nobody put in a bucket
 TRACK_ROLE = Qt.ItemDataRole.UserRole
 SPECIAL_FILTERS = {"favourites": "Favourites", "new": "Never played"}
 
@@ -52,11 +53,21 @@ def prepare_rows(tracks: list) -> list[Row]:
 def _row(track) -> Row:
     title = getattr(track, "display_title", None) or track.title or ""
     buckets = dict(track.buckets or {})
+    in_buckets = ", ".join(sorted(buckets)) or (NOT_MUSIC if getattr(track, "music", None) is False else "")
     cells = ("★" if track.favourite else "", title, track.artist or "", track.album or "", track.genre or "",
-             f"{track.bpm:.0f}" if track.bpm else "", ", ".join(sorted(buckets)), str(track.plays or 0))
-    keys = (int(bool(track.favourite)), *(c.casefold() for c in cells[1:5]), float(track.bpm or 0),
-            cells[6], int(track.plays or 0))
-    return Row(track, cells, keys, " ".join(cells[1:5]).casefold(), frozenset(buckets))
+             getattr(track, "language", "") or "", f"{track.bpm:.0f}" if track.bpm else "", in_buckets,
+             str(track.plays or 0))
+    keys = (int(bool(track.favourite)), *(c.casefold() for c in cells[TITLE:BPM]), float(track.bpm or 0),
+            cells[BUCKETS], int(track.plays or 0))
+    return Row(track, cells, keys, " ".join(cells[TITLE:BPM]).casefold(), frozenset(buckets))
+
+
+def bucket_tooltip(track) -> str:
+    """Why the track is in each of its buckets; for one that is not music, what it sounds like."""
+    lines = [f"{bucket}: {reason}" for bucket, reason in (track.buckets or {}).items()]
+    if getattr(track, "music", None) is False:
+        lines.append(getattr(track, "sound", "") or "the analysis heard no music")
+    return "\n".join(lines)
 
 
 class TrackTableModel(QAbstractTableModel):
@@ -88,6 +99,9 @@ class TrackTableModel(QAbstractTableModel):
 
     def total(self) -> int:
         return len(self._rows)
+
+    def rows(self) -> list[Row]:
+        return list(self._rows)
 
     def track(self, row: int):
         return self._shown[row].track
@@ -136,7 +150,7 @@ class TrackTableModel(QAbstractTableModel):
         if role == TRACK_ROLE:
             return row.track
         if role == Qt.ItemDataRole.ToolTipRole and column == BUCKETS:
-            return "\n".join(f"{bucket}: {reason}" for bucket, reason in (row.track.buckets or {}).items())
+            return bucket_tooltip(row.track)
         if role == Qt.ItemDataRole.ToolTipRole and column == TITLE:
             return str(row.track.path)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (BPM, PLAYS, STAR):
@@ -206,7 +220,8 @@ class LibraryView(QWidget):
         for column in (TITLE, ARTIST, ALBUM, GENRE, BUCKETS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         digits = table.fontMetrics().horizontalAdvance("0000") + 12
-        for column, width in ((STAR, 26), (BPM, digits), (PLAYS, digits)):
+        language = table.fontMetrics().horizontalAdvance("Malayalam") + 16
+        for column, width in ((STAR, 26), (LANGUAGE, language), (BPM, digits), (PLAYS, digits)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, width)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -252,6 +267,10 @@ class LibraryView(QWidget):
     def set_error_count(self, count: int) -> None:
         self.errors_button.setVisible(count > 0)
         self.errors_button.setText(f"{count} file{'s' if count != 1 else ''} could not be read")
+
+    def languages(self) -> list[str]:
+        """The languages of the tracks the table holds, for the Settings dialog."""
+        return sorted({row.cells[LANGUAGE] for row in self.model.rows() if row.cells[LANGUAGE]})
 
     def selected_tracks(self) -> list:
         model = self.table.selectionModel()

@@ -320,7 +320,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self.library_view.buckets, self.tray is not None, parent=self)
+        dialog = SettingsDialog(self.settings, self.library_view.buckets, self.tray is not None,
+                                languages=self.library_view.languages(), parent=self)
         self.calibration_ui.extend_settings(dialog)  # samples per emotion, Calibrate…, Reset
         if dialog.exec():
             self.apply_settings(dialog.result_settings())
