@@ -1,11 +1,14 @@
-"""The one libVLC instance of the app, and the clear error when libVLC cannot be had."""
+"""The one libVLC instance of the app, the clear error when libVLC cannot be had, and the
+two ways around libVLC's threads: EventPump (events off VLC's thread) and stop_within."""
 
 from __future__ import annotations
 
 import logging
 import os
+import queue as queues
 import shlex
 import threading
+from collections.abc import Callable
 
 from moodplayer.playback.output import choose_output
 
@@ -22,6 +25,29 @@ _shared = None
 
 class PlaybackUnavailable(RuntimeError):
     """libVLC is missing or would not start; the message says how to fix it."""
+
+
+class EventPump:
+    """Carries libVLC events from VLC's thread to whichever thread calls `pump`."""
+
+    def __init__(self) -> None:
+        self._queue: queues.SimpleQueue = queues.SimpleQueue()
+
+    def put(self, kind: str, payload: dict) -> None:
+        self._queue.put((kind, payload))
+
+    def pump(self, handler: Callable[[str, dict], None], timeout: float = 0.0) -> int:
+        """Hand every waiting event to handler(kind, payload) in this thread, waiting up to
+        `timeout` seconds for the first. Returns how many were handled."""
+        handled = 0
+        try:
+            item = self._queue.get(timeout=timeout) if timeout > 0 else self._queue.get_nowait()
+            while True:
+                handler(*item)
+                handled += 1
+                item = self._queue.get_nowait()
+        except queues.Empty:
+            return handled
 
 
 def load_vlc():
@@ -65,6 +91,34 @@ def new_instance(args: list[str] | None = None):
                                   f"(a wrong option, or its plugins are missing); {INSTALL_HINT}")
     log.debug("libVLC %s started with %s", vlc.libvlc_get_version().decode(errors="replace"), args)
     return instance
+
+
+def stop_within(media_player, seconds: float) -> bool:
+    """media_player.stop() on a helper thread, waiting at most `seconds`.
+
+    libVLC's stop() joins the thread that plays the media, so it never returns while that
+    thread is stuck (inside an event callback, or in a demuxer on some broken file); the owner
+    must not freeze with it. False when it did not return in time: the helper thread then
+    releases that media player once (if ever) stop() returns, and the caller must drop it."""
+    done, decided = threading.Event(), threading.Lock()
+    abandoned = []
+
+    def stop() -> None:
+        media_player.stop()
+        with decided:
+            done.set()
+            if abandoned:
+                media_player.release()
+
+    threading.Thread(target=stop, name="vlc-stop", daemon=True).start()
+    if done.wait(seconds):
+        return True
+    with decided:
+        if done.is_set():
+            return True
+        abandoned.append(True)
+    log.warning("libVLC's stop() has not returned after %.1f s; leaving that media player behind", seconds)
+    return False
 
 
 def shared_instance():

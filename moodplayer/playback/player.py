@@ -15,11 +15,17 @@ from __future__ import annotations
 
 import logging
 import os
-import queue as queues
 import time
 from collections.abc import Callable
 
-from moodplayer.playback.engine import PlaybackUnavailable, load_vlc, output_problem, shared_instance
+from moodplayer.playback.engine import (
+    EventPump,
+    PlaybackUnavailable,
+    load_vlc,
+    output_problem,
+    shared_instance,
+    stop_within,
+)
 from moodplayer.playback.media import media_location
 from moodplayer.playback.output import end_reason
 from moodplayer.playback.queue import Queue, QueueItem, restore_queue
@@ -32,31 +38,10 @@ RESTART_AFTER = 3.0  # previous() restarts a track that has played longer than t
 # soon after the start, with this much of the track left, means there was nothing to play.
 INSTANT_END = 1.0
 INSTANT_END_MIN_LEFT = 3.0
+# How long the owner waits for libVLC's stop() before it gives that media player up for a new one.
+STOP_WAIT = 5.0
 
 Listener = Callable[[str, object], None]
-
-
-class EventPump:
-    """Carries libVLC events from VLC's thread to whichever thread calls `pump`."""
-
-    def __init__(self) -> None:
-        self._queue: queues.SimpleQueue = queues.SimpleQueue()
-
-    def put(self, kind: str, payload: dict) -> None:
-        self._queue.put((kind, payload))
-
-    def pump(self, handler: Callable[[str, dict], None], timeout: float = 0.0) -> int:
-        """Hand every waiting event to handler(kind, payload) in this thread, waiting up to
-        `timeout` seconds for the first. Returns how many were handled."""
-        handled = 0
-        try:
-            item = self._queue.get(timeout=timeout) if timeout > 0 else self._queue.get_nowait()
-            while True:
-                handler(*item)
-                handled += 1
-                item = self._queue.get_nowait()
-        except queues.Empty:
-            return handled
 
 
 class Player:
@@ -65,11 +50,9 @@ class Player:
 
     def __init__(self, on_vlc_event: Callable[[str, dict], None] | None = None, instance=None,
                  volume: int = 80):
-        vlc = load_vlc()
         self._instance = instance or shared_instance()
-        self._mp = self._instance.media_player_new()
-        if self._mp is None:
-            raise PlaybackUnavailable("libVLC could not create a media player")
+        self._generation = 0  # which of our media players VLC's events come from
+        self._mp = self._new_media_player()
         self.events = EventPump()
         self._forward = on_vlc_event or self.events.put
         self._listeners: list[Listener] = []
@@ -88,17 +71,24 @@ class Player:
         # Why nothing is heard (no audio device), for the window; ends then count as "unheard".
         self.output_problem: str | None = output_problem() if instance is None else None
         self._closed = False
-        manager = self._mp.event_manager()
-        manager.event_attach(vlc.EventType.MediaPlayerEndReached, self._on_vlc_end)
-        manager.event_attach(vlc.EventType.MediaPlayerEncounteredError, self._on_vlc_error)
+        self._live = False  # a media was given to VLC and not stopped since
 
     # --- VLC's thread: forward only, never call libVLC here ----------------------------------------
 
-    def _on_vlc_end(self, _event) -> None:
-        self._forward("end_reached", {"serial": self._serial, "at": time.monotonic()})
+    def _on_vlc_end(self, _event, generation: int) -> None:
+        self._send("end_reached", generation)
 
-    def _on_vlc_error(self, _event) -> None:
-        self._forward("error", {"serial": self._serial, "at": time.monotonic()})
+    def _on_vlc_error(self, _event, generation: int) -> None:
+        self._send("error", generation)
+
+    def _send(self, kind: str, generation: int) -> None:
+        if generation != self._generation:
+            return  # from a media player left behind by a stop() that never returned
+        try:
+            self._forward(kind, {"serial": self._serial, "at": time.monotonic()})
+        except Exception:
+            # ctypes would only print it; the log says which event was lost.
+            log.exception("Could not pass on libVLC's %s event", kind)
 
     # --- the owner's thread ------------------------------------------------------------------------
 
@@ -316,6 +306,7 @@ class Player:
         if self._start_at > 0:
             media.add_option(f":start-time={self._start_at:.3f}")
         self._mp.set_media(media)
+        self._live = True
         media.release()  # the media player holds its own reference
         if self._mp.play() != 0:
             return False
@@ -326,8 +317,23 @@ class Player:
         self._notify("track_started", item)
         return True
 
+    def _new_media_player(self):
+        vlc = load_vlc()
+        media_player = self._instance.media_player_new()
+        if media_player is None:
+            raise PlaybackUnavailable("libVLC could not create a media player")
+        self._generation += 1
+        manager = media_player.event_manager()
+        for event, callback in ((vlc.EventType.MediaPlayerEndReached, self._on_vlc_end),
+                                (vlc.EventType.MediaPlayerEncounteredError, self._on_vlc_error)):
+            manager.event_attach(event, callback, self._generation)
+        return media_player
+
     def _halt(self) -> None:
-        self._mp.stop()
+        # Never on VLC's thread (stop() joins it), and never waiting on it for good.
+        if self._live and not stop_within(self._mp, STOP_WAIT):
+            self._mp = self._new_media_player()
+        self._live = False
         # After stop() returns libVLC sends nothing more about the old media, so events with
         # the new serial can only be about what we start next.
         self._serial += 1
