@@ -88,6 +88,7 @@ def test_settings_languages_and_notifications_are_saved_and_up_next_follows(qtbo
 
     def edit(dialog) -> None:
         shown["labels"] = [label.text() for label in dialog.findChildren(QLabel)]
+        shown["height"] = dialog.sizeHint().height()  # calibration box included
         assert dialog.notifications.isChecked() and not dialog.only_languages.isChecked()
         dialog.languages.setText("te")
         dialog.only_languages.setChecked(True)
@@ -97,6 +98,7 @@ def test_settings_languages_and_notifications_are_saved_and_up_next_follows(qtbo
     answer_modal(qtbot, edit)
     next(a for a in window.findChildren(QAction) if a.text() == "&Settings…").trigger()
     assert "In your library: Hindi, Telugu" in shown["labels"]
+    assert shown["height"] <= 700  # fits a 1366x768 laptop screen, panel and title bar aside
     saved = Settings.load()
     assert (saved.preferred_languages, saved.only_preferred_languages, saved.notifications) == (
         ["Telugu"], True, False)

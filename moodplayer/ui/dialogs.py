@@ -114,17 +114,24 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self._settings = settings
         self._buckets = tuple(buckets)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self._camera_box(settings, available_cameras() if cameras is None else cameras))
-        layout.addWidget(self._switch_box(settings))
-        layout.addWidget(self._mapping_box(settings))
-        layout.addWidget(self._music_box(settings, languages or []))
+        # Two columns, so the dialog (with the calibration box added below) fits a 768-pixel screen.
+        left, right = QVBoxLayout(), QVBoxLayout()
+        left.addWidget(self._camera_box(settings, available_cameras() if cameras is None else cameras))
+        left.addWidget(self._switch_box(settings))
+        left.addWidget(self._music_box(settings, languages or []))
+        right.addWidget(self._mapping_box(settings))
         self.tray = QCheckBox("Closing the window keeps playing in the system tray")
         self.tray.setChecked(settings.minimize_to_tray and tray_available)
         self.tray.setEnabled(tray_available)
         if not tray_available:
             self.tray.setToolTip("This desktop shows no system tray")
-        layout.addWidget(self.tray)
+        right.addWidget(self.tray)
+        columns = QHBoxLayout()
+        for column in (left, right):
+            column.addStretch(1)
+            columns.addLayout(column, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(columns)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
