@@ -16,7 +16,7 @@ test:
 	@PYTHON=$(PYTHON) bash packaging/install-system-deps.sh test
 	@$(MAKE) --no-print-directory $(VENV)/.installed-test
 	$(BIN)/ruff check moodplayer tests packaging
-	$(BIN)/python -m pytest -q
+	timeout --signal=ABRT --kill-after=30 $${PYTEST_LIMIT:-1500} $(BIN)/python -m pytest -q || { rc=$$?; [ $$rc -ne 124 ] || echo "pytest ran past $${PYTEST_LIMIT:-1500} s and was stopped: a hang (see the stacks above)" >&2; exit $$rc; }
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check moodplayer tests packaging
