@@ -60,6 +60,10 @@ class App:
         self.playlists = playlist_menu.attach(self.bridge, self.window, settings)
         self.notifications = notifications.attach(self.bridge, self.window, settings)
         self.instance = single_instance.attach(self.bridge, self.window, settings)
+        from moodplayer.ui import diary_view, goal_selector, voice_controller
+        self.diary = diary_view.attach(self.bridge, self.window, settings)
+        self.goal = goal_selector.attach(self.bridge, self.window, settings)
+        self.voice = voice_controller.attach(self.bridge, self.window, settings)
         self.drops = drops.install_drops(self.bridge, self.window, self.window.queue_view)
         from PySide6.QtCore import QTimer
         self.checkpoints = QTimer(self.window, interval=CHECKPOINT_MS, timeout=self._checkpoint)

@@ -40,15 +40,17 @@ class Diary:
         self.path = Path(path) if path is not None else diary_path()
         self.enabled = enabled
         self._lock = threading.Lock()
+        self.closed = False
         self._db = sqlite3.connect(self.path, check_same_thread=False)
         self._db.executescript(SCHEMA)
 
     def close(self) -> None:
         with self._lock:
+            self.closed = True
             self._db.close()
 
     def record_mood(self, mood: str, source: str = "camera", t: float | None = None) -> bool:
-        if not self.enabled:
+        if not self.enabled or self.closed:  # a late signal while the window closes
             return False
         self._write("INSERT INTO moods VALUES (?, ?, ?)", (_now(t), str(mood), str(source)))
         return True
@@ -57,7 +59,7 @@ class Diary:
                     t: float | None = None) -> bool:
         if event not in EVENTS:
             raise ValueError(f"unknown play event {event!r}: one of {', '.join(EVENTS)}")
-        if not self.enabled:
+        if not self.enabled or self.closed:
             return False
         self._write("INSERT INTO plays VALUES (?, ?, ?, ?, ?, ?)",
                     (_now(t), str(path), str(title), str(mood), event, str(goal)))

@@ -102,8 +102,8 @@ def prepare(samples: np.ndarray, rate: int) -> np.ndarray:
 
 
 def resample(audio: np.ndarray, rate: int, target: int) -> np.ndarray:
-    """Linear interpolation: for speech into a 16 kHz recogniser it decoded as well as a
-    band-limited FFT resampler (206 vs 194 of 288 espeak-ng commands), with no extra dependency."""
+    """Linear interpolation: espeak-ng's 22.05 kHz commands decoded as well as through a
+    band-limited FFT resampler (268 vs 267 of 288), so soxr or scipy would buy nothing here."""
     if rate <= 0:
         raise VoiceError(f"bad sample rate {rate}")
     if rate == target:

@@ -1,0 +1,131 @@
+"""The window's Diary tab, goal selector and voice button (pytest-qt, offscreen), on the real app."""
+
+import argparse
+import shutil
+import time
+
+import pytest
+from PySide6.QtGui import QColor
+
+from moodplayer import app as app_module
+from moodplayer.config import DEMO_LIBRARY, Settings
+from moodplayer.emotions import Emotion
+from moodplayer.moods.diary import Diary
+from moodplayer.ui.diary_view import DiaryView
+
+pytestmark = pytest.mark.skipif(not DEMO_LIBRARY.is_dir(), reason="needs the bundled demo library")
+
+
+def make_args(**options):
+    values = {"music_dir": str(DEMO_LIBRARY), "camera": None, "video": None, "no_camera": True,
+              "screenshot": None}
+    return argparse.Namespace(**{**values, **options})
+
+
+@pytest.fixture
+def window(qtbot):
+    Settings(welcomed=True, camera_enabled=False).save()
+    app_module.make_application()
+    made = app_module.create_window(make_args())
+    qtbot.addWidget(made)
+    made.show()
+    made.app.start()
+    yield made
+    made.close()
+
+
+def tab_titles(window):
+    return [window.tabs.tabText(i) for i in range(window.tabs.count())]
+
+
+def test_diary_tab_draws_today_in_the_moods_colours(qtbot, tmp_path):
+    diary = Diary(tmp_path / "diary.sqlite3")
+    now = time.time()
+    diary.record_mood("sad", t=now - 600)
+    diary.record_mood("happy", t=now - 300)
+    diary.record_play("/m/a.ogg", "Slow Rain", "sad", "started", t=now - 600)
+    diary.record_play("/m/a.ogg", "Slow Rain", "sad", "skipped", t=now - 590)
+    view = DiaryView(diary, Settings())
+    qtbot.addWidget(view)
+    view.resize(700, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    image = view.chart.grab().toImage()
+    strip_y = 13
+    left = image.pixelColor(int(100 + (image.width() - 110) * 0.25), strip_y)
+    right = image.pixelColor(int(100 + (image.width() - 110) * 0.75), strip_y)
+    assert left == QColor(Emotion.SAD.colour)
+    assert right == QColor(Emotion.HAPPY.colour)
+    assert "sad: skipped 1 of 1 (100%)" in view.details.text()
+    assert "while sad: Slow Rain" in view.details.text()
+    assert view.export(str(tmp_path / "out.csv")) == 4
+    view.record.setChecked(False)
+    assert diary.enabled is False and Settings.load().diary_enabled is False
+    view.delete_all(confirm=False)
+    assert diary.moods() == [] and view.details.text() == "\n".join(
+        e["text"] for e in view.chart.result["goal_effect"].values())
+
+
+def test_window_has_the_diary_tab_goal_and_voice_button(qtbot, window):
+    assert "Diary" in tab_titles(window)
+    app = window.app
+    app.goal.buttons[app.goal.goal.__class__("lift")].click()
+    assert Settings.load().goal == "lift"
+    assert app.voice.button.isVisible()
+    # no microphone on this machine: pressing says so in the window's banner, nothing breaks
+    messages = []
+    window.app.bridge.message.connect(lambda level, text: messages.append((level, text)))
+    from moodplayer.voice.capture import microphone_problem
+
+    if microphone_problem() is not None:
+        app.voice.button.pressed.emit()
+        assert messages and messages[-1][0] == "warning" and messages[-1][1].startswith("no microphone")
+        assert not app.voice.talk.listening
+
+
+def test_confirmed_moods_and_plays_reach_the_diary(qtbot, window):
+    app = window.app
+    app.bridge.set_override(Emotion.FEAR)
+    qtbot.waitUntil(lambda: app.diary.diary.moods() != [], timeout=10000)
+    assert app.diary.diary.moods()[-1][1:] == ("fear", "override")
+    app.bridge.play()
+    qtbot.waitUntil(lambda: any(p[4] == "started" for p in app.diary.diary.plays()), timeout=15000)
+    app.bridge.next()
+    qtbot.waitUntil(lambda: any(p[4] == "skipped" for p in app.diary.diary.plays()), timeout=15000)
+    assert app.diary.diary.weights("match")  # the skip taught the goal's table
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_spoken_commands_drive_the_bridge(qtbot, window, tmp_path):
+    """A WAV stands in for the microphone; the worker thread, decoder and dispatch are the real ones."""
+    from moodplayer.voice.evaluate import speak
+    from moodplayer.voice.recognizer import read_audio
+
+    class WavMicrophone:
+        listening = False
+
+        def __init__(self, path):
+            self.samples, self.rate = read_audio(path)
+
+        def start(self):
+            self.listening = True
+
+        def stop(self):
+            self.listening = False
+            return self.samples
+
+    voice, bridge = window.app.voice, window.app.bridge
+    voice.talk.microphone = WavMicrophone(speak("i'm feeling scared", tmp_path / "s.wav", "en-us", 160))
+    voice.shortcut.activated.emit()  # Ctrl+Space (offscreen windows get no key focus to type it into)
+    assert voice.status.text() == "● listening…" and voice.talk.listening
+    assert voice.shortcut.key().toString() == "Ctrl+Space"
+    voice.shortcut.activated.emit()
+    qtbot.waitUntil(lambda: "feeling:fear" in voice.status.text(), timeout=30000)
+    assert bridge.mood.override == Emotion.FEAR
+    before = bridge.volume
+    voice.run("quieter")
+    assert bridge.volume == max(0, before - 10)
+    said = []
+    bridge.message.connect(lambda level, text: said.append(text))
+    voice.run("why_this_song")
+    assert said and said[-1].startswith(("Why this song:", "Nothing is playing"))
