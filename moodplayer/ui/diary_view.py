@@ -47,7 +47,16 @@ class MoodChart(QWidget):
             top = row * ROW + 6
             painter.drawText(QRectF(0, top, 100, ROW), Qt.AlignmentFlag.AlignVCenter, day["date"][5:])
             self._bar(painter, QRectF(100, top + 4, width, ROW - 8), day["share"])
+        self._legend(painter, (len(self.result["week"]) + 1) * ROW + 12)
         painter.end()
+
+    def _legend(self, painter: QPainter, top: float) -> None:
+        left = 100.0
+        for emotion in Emotion:
+            painter.fillRect(QRectF(left, top + 6, 12, 12), QColor(emotion.colour))
+            label = QRectF(left + 16, top, 90, ROW)
+            painter.drawText(label, Qt.AlignmentFlag.AlignVCenter, emotion.display_name)
+            left += 20 + painter.fontMetrics().horizontalAdvance(emotion.display_name) + 14
 
     def _today(self, painter: QPainter, area: QRectF) -> None:
         timeline = self.result["today"]["timeline"]

@@ -26,7 +26,7 @@ class VoiceController(QObject):
         self.heard.connect(self._on_heard)
         self.failed.connect(lambda text: self.bridge.message.emit("warning", text))
         self.button = QToolButton(window)
-        self.button.setText("🎤 Talk")
+        self.button.setText("Hold to talk")
         self.button.setToolTip("Hold to speak a command (or hold Ctrl+Space): play, next, louder, "
                                "\"play something calm\", \"I'm feeling sad\", \"why this song\"…")
         self.button.pressed.connect(self.press)
