@@ -124,3 +124,20 @@ def test_goal_setting_is_checked_on_load(tmp_path):
     loaded = Settings.load(path)
     assert loaded.goal == "match" and loaded.volume == 40
     assert any(p.startswith("goal: 'uplift' is not one of match, lift, calm") for p in loaded.problems)
+
+
+def test_the_policy_applies_the_goal_setting_and_its_learning(store, library, isolated_dirs):
+    from moodplayer.moods.diary import Diary
+
+    lifted = build_queue(store, "sad", Settings(goal="lift"), rng=random.Random(3))
+    assert lifted[0].reason.startswith(f"lifting: 1 of {STEPS}")
+    assert "upbeat" in lifted[STEPS - 1].track.buckets
+    second = lifted[1].track.path
+    diary = Diary()  # the app's diary.sqlite3 in the data dir
+    for _ in range(4):
+        diary.learn("lift", second, "skipped")
+    diary.close()
+    again = build_queue(store, "sad", Settings(goal="lift"), rng=random.Random(3))
+    assert again[1].track.path != second
+    matched = build_queue(store, "sad", Settings(goal="match"), rng=random.Random(3))
+    assert all(not item.reason.startswith("lifting") for item in matched)

@@ -7,12 +7,15 @@ library's database.
 from __future__ import annotations
 
 import csv
+import logging
 import sqlite3
 import threading
 import time
 from pathlib import Path
 
 from moodplayer.moods.goals import learn
+
+log = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS moods (t REAL NOT NULL, mood TEXT NOT NULL, source TEXT NOT NULL);
@@ -124,6 +127,26 @@ def _now(t: float | None) -> float:
 
 def _iso(t: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(t))
+
+
+def goal_weights(goal: str, path: str | Path | None = None) -> dict[str, float]:
+    """The goal's learned track weights; {} when there is no diary yet or it cannot be read
+    (the queue is then built unweighted rather than not at all)."""
+    path = Path(path) if path is not None else diary_path()
+    if not path.exists():
+        return {}
+    try:
+        diary = Diary(path)
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("Mood diary %s unreadable (%s); the goal's learning is not used", path, exc)
+        return {}
+    try:
+        return diary.weights(goal)
+    except sqlite3.Error as exc:
+        log.warning("Mood diary %s unreadable (%s); the goal's learning is not used", path, exc)
+        return {}
+    finally:
+        diary.close()
 
 
 def summary(diary: Diary, days: int = 7, now: float | None = None) -> dict:

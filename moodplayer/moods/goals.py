@@ -73,6 +73,19 @@ def learn(weights: dict[str, float], path: str, event: str) -> float:
     return value
 
 
+def with_goal(base: Queue, settings, candidates: Sequence[Track], size: int = 20) -> Queue:
+    """`base` reshaped for Settings.goal (unchanged for match), with the goal's learned weights."""
+    try:
+        goal = Goal.parse(getattr(settings, "goal", "match"))
+    except ValueError:
+        return base
+    if goal is Goal.MATCH or not base.items:
+        return base
+    from moodplayer.moods.diary import goal_weights
+
+    return goal_queue(goal, base.emotion, candidates, base, weights=goal_weights(goal.value), size=size)
+
+
 def goal_queue(goal: Goal | str, emotion: Emotion | str, candidates: Sequence[Track], base: Queue,
                weights: Mapping[str, float] | None = None, steps: int = STEPS, size: int = 20) -> Queue:
     """The queue for `goal`: `base` (the mapping's queue) as it is for match, or reordered from

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from moodplayer.emotions import Emotion
 from moodplayer.library.buckets import BUCKETS
 from moodplayer.library.language import language_weight
+from moodplayer.moods.goals import with_goal
 from moodplayer.playback.queue import Queue, QueueItem
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def build_queue(store: Store, emotion: Emotion | str, settings: Settings, size: 
     else:
         groups = [picker.mix(f"{label} → mix (nothing set for {label})")]
         note = f"nothing is set for {label} in the settings; playing a mix"
-    return Queue(emotion, picker.finish(groups, size), note)
+    return with_goal(Queue(emotion, picker.finish(groups, size), note), settings, picker.tracks, size)
 
 
 def learn(store: Store, track_id: int, emotion: Emotion | str, event: str) -> float | None:

@@ -61,5 +61,5 @@ def attach(bridge, window, settings) -> GoalSelector:
     selector = GoalSelector(settings, window)
     window.statusBar().addPermanentWidget(selector)
     selector.goal_changed.connect(
-        lambda goal: bridge.message.emit("info", f"Goal: {goal}. {TIPS[Goal(goal)]}"))
+        lambda goal: bridge.message.emit("info", f"Goal: {goal}, from the next queue. {TIPS[Goal(goal)]}"))
     return selector
