@@ -70,6 +70,7 @@ def summarise(rows: list[dict]) -> dict:
                        "p95": round(1000 * latency[int(0.95 * (len(latency) - 1))], 1),
                        "max": round(1000 * latency[-1], 1)},
         "misses": [r for r in said if r["command"] != r["expected"]],
+        "accepted": [r for r in other if r["command"] is not None],
     }
 
 
