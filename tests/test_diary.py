@@ -164,3 +164,19 @@ def test_summary_is_json_ready(diary):
     json.dumps(summary(diary, now=noon_today() + MIN))
     with pytest.raises(ValueError, match="days must be 1 or more"):
         summary(diary, days=0)
+
+
+def test_an_unreadable_diary_is_kept_aside_and_a_new_one_started(tmp_path):
+    from moodplayer.moods.diary import open_diary
+
+    path = tmp_path / "diary.sqlite3"
+    path.write_bytes(b"garbage, not SQLite" * 200)
+    diary, warning = open_diary(path=path)
+    assert warning.startswith("The mood diary was unreadable") and "diary.sqlite3.broken-" in warning
+    kept = [p for p in tmp_path.iterdir() if p.name.startswith("diary.sqlite3.broken-")]
+    assert len(kept) == 1 and kept[0].read_bytes().startswith(b"garbage, not SQLite")
+    assert diary.record_mood("sad", t=1.0) and diary.moods() == [(1.0, "sad", "camera")]
+    diary.close()
+    again, warning = open_diary(path=path)
+    assert warning is None
+    again.close()

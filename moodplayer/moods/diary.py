@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -127,6 +128,19 @@ def _now(t: float | None) -> float:
 
 def _iso(t: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(t))
+
+
+def open_diary(enabled: bool = True, path: str | Path | None = None) -> tuple[Diary, str | None]:
+    """The diary, and a warning for the user when the file was unreadable: it is then kept aside
+    as diary.sqlite3.broken-<time> (nothing lost) and a new one started."""
+    path = Path(path) if path is not None else diary_path()
+    try:
+        return Diary(path, enabled), None
+    except (OSError, sqlite3.Error) as exc:
+        kept = path.with_name(f"{path.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
+        os.replace(path, kept)
+        warning = f"The mood diary was unreadable ({exc}); kept it as {kept.name}, started a new one."
+        return Diary(path, enabled), warning
 
 
 def goal_weights(goal: str, path: str | Path | None = None) -> dict[str, float]:

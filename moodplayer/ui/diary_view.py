@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from moodplayer.emotions import Emotion
-from moodplayer.moods.diary import Diary, summary
+from moodplayer.moods.diary import Diary, open_diary, summary
 
 ROW = 26
 
@@ -195,7 +195,9 @@ class DiaryRecorder:
 
 def attach(bridge, window, settings) -> DiaryView:
     """The Diary tab and the recorder; the diary file closes with the window."""
-    diary = Diary(enabled=getattr(settings, "diary_enabled", True))
+    diary, warning = open_diary(getattr(settings, "diary_enabled", True))
+    if warning:
+        bridge.message.emit("warning", warning)
     view = DiaryView(diary, settings)
     view.recorder = DiaryRecorder(bridge, diary, settings)
     window.tabs.addTab(view, "Diary")
