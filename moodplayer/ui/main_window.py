@@ -19,8 +19,9 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QSystemTra
 from moodplayer import config
 from moodplayer.config import Settings
 from moodplayer.ui import covers
+from moodplayer.ui.about import AboutDialog
 from moodplayer.ui.actions import install_actions
-from moodplayer.ui.dialogs import AboutDialog, PhotoDialog, SettingsDialog, WelcomeDialog
+from moodplayer.ui.dialogs import PhotoDialog, SettingsDialog, WelcomeDialog
 from moodplayer.ui.icons import app_icon, icon, retint
 from moodplayer.ui.library_view import ScanErrorsDialog
 from moodplayer.ui.now_playing import COVER_SIZE, QueueRow
