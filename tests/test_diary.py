@@ -180,3 +180,15 @@ def test_an_unreadable_diary_is_kept_aside_and_a_new_one_started(tmp_path):
     again, warning = open_diary(path=path)
     assert warning is None
     again.close()
+
+
+def test_a_diary_the_disk_refuses_says_so_once_and_the_app_goes_on(tmp_path, caplog):
+    diary = Diary(tmp_path / "diary.sqlite3")
+    diary._db.execute("PRAGMA query_only = ON")  # SQLite refuses every write, as on a read-only disk
+    assert diary.record_mood("sad", t=1.0) is False
+    assert diary.record_play("/a.ogg", "A", "sad", "started", t=2.0) is False
+    assert diary.learn("lift", "/a.ogg", "skipped") == -0.5
+    assert "readonly" in diary.write_error
+    assert sum("not saved" in r.message for r in caplog.records) == 1
+    assert diary.moods() == [] and diary.weights("lift") == {}
+    diary.close()

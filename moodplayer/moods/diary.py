@@ -45,6 +45,7 @@ class Diary:
         self.enabled = enabled
         self._lock = threading.Lock()
         self.closed = False
+        self.write_error: str | None = None  # the last write the disk refused
         self._db = sqlite3.connect(self.path, check_same_thread=False)
         self._db.executescript(SCHEMA)
 
@@ -56,8 +57,7 @@ class Diary:
     def record_mood(self, mood: str, source: str = "camera", t: float | None = None) -> bool:
         if not self.enabled or self.closed:  # a late signal while the window closes
             return False
-        self._write("INSERT INTO moods VALUES (?, ?, ?)", (_now(t), str(mood), str(source)))
-        return True
+        return self._write("INSERT INTO moods VALUES (?, ?, ?)", (_now(t), str(mood), str(source)))
 
     def record_play(self, path: str, title: str, mood: str, event: str, goal: str = "match",
                     t: float | None = None) -> bool:
@@ -65,9 +65,8 @@ class Diary:
             raise ValueError(f"unknown play event {event!r}: one of {', '.join(EVENTS)}")
         if not self.enabled or self.closed:
             return False
-        self._write("INSERT INTO plays VALUES (?, ?, ?, ?, ?, ?)",
-                    (_now(t), str(path), str(title), str(mood), event, str(goal)))
-        return True
+        return self._write("INSERT INTO plays VALUES (?, ?, ?, ?, ?, ?)",
+                           (_now(t), str(path), str(title), str(mood), event, str(goal)))
 
     def weights(self, goal: str) -> dict[str, float]:
         with self._lock:
@@ -82,9 +81,8 @@ class Diary:
                                    (goal, path)).fetchone()
             table = {path: row[0]} if row else {}
             value = learn(table, path, event)
-            with self._db:
-                self._db.execute("INSERT OR REPLACE INTO goal_weights VALUES (?, ?, ?)", (goal, path, value))
-            return value
+        self._write("INSERT OR REPLACE INTO goal_weights VALUES (?, ?, ?)", (goal, path, value))
+        return value
 
     def moods(self, since: float = 0.0) -> list[tuple[float, str, str]]:
         with self._lock:
@@ -117,9 +115,17 @@ class Diary:
         with self._lock:
             self._db.execute("VACUUM")
 
-    def _write(self, sql: str, values: tuple) -> None:
-        with self._lock, self._db:
-            self._db.execute(sql, values)
+    def _write(self, sql: str, values: tuple) -> bool:
+        """False when the disk refuses (read-only, full): said once in the log, the app goes on."""
+        try:
+            with self._lock, self._db:
+                self._db.execute(sql, values)
+        except sqlite3.Error as exc:
+            if self.write_error is None:
+                log.warning("Mood diary %s not saved: %s", self.path, exc)
+            self.write_error = str(exc)
+            return False
+        return True
 
 
 def _now(t: float | None) -> float:
