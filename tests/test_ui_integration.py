@@ -214,3 +214,22 @@ def test_a_read_only_library_reports_the_first_failed_write_once(tmp_path, caplo
         assert caplog.text.count("Library write failed") == 1
         assert sum(level == "warning" and "Skipped" in text for level, text in messages) == len(gone)
     player.close()
+
+
+def test_settings_dialog_names_languages_as_the_library_does_and_flags_ones_it_lacks(qtbot):
+    from moodplayer.ui.dialogs import SettingsDialog
+
+    dialog = SettingsDialog(Settings(preferred_languages=["Hindi"]), ("upbeat", "calm"), tray_available=False,
+                            cameras=[], languages=["Hindi", "Telugu"])
+    qtbot.addWidget(dialog)
+    assert dialog.languages.text() == "Hindi" and dialog.only_languages.isEnabled()
+    assert dialog.languages_found.text() == "In your library: Hindi, Telugu"
+    dialog.languages.setText("tel; hi, Telgu, te")  # codes, a typo, a repeat
+    assert dialog.preferred_languages() == ["Telugu", "Hindi", "Telgu"]
+    assert dialog.languages_found.text().endswith("No track in: Telgu")
+    dialog.only_languages.setChecked(True)
+    assert dialog.result_settings().only_preferred_languages is True
+    dialog.languages.setText(" , ")
+    assert not dialog.only_languages.isEnabled()
+    edited = dialog.result_settings()
+    assert (edited.preferred_languages, edited.only_preferred_languages) == ([], False)

@@ -209,15 +209,28 @@ class SettingsDialog(QDialog):
         self.only_languages.setToolTip("Tracks in other or unknown languages are left out of the queues")
         self.notifications = QCheckBox("Show a notification when the track changes")
         self.notifications.setChecked(settings.notifications)
+        self.languages_found = QLabel()
+        self.languages_found.setWordWrap(True)
+        self._present = list(present)
+        self.languages.textChanged.connect(self._show_languages)
+        self._show_languages()
         form = QFormLayout(box)
         form.addRow("Preferred languages:", self.languages)
-        if present:
-            found = QLabel("In your library: " + ", ".join(present))
-            found.setWordWrap(True)
-            form.addRow("", found)
+        form.addRow(self.languages_found)
         form.addRow(self.only_languages)
         form.addRow(self.notifications)
         return box
+
+    def _show_languages(self) -> None:
+        """What the library holds, and the typed languages it has no track in (a typo, say)."""
+        chosen = self.preferred_languages()
+        held = {name.casefold() for name in self._present}
+        absent = [name for name in chosen if name.casefold() not in held]
+        text = "In your library: " + (", ".join(self._present) or "no language known yet")
+        if absent:
+            text += "\nNo track in: " + ", ".join(absent)
+        self.languages_found.setText(text)
+        self.only_languages.setEnabled(bool(chosen))
 
     def preferred_languages(self) -> list[str]:
         """The typed languages as the library names them ("te" → "Telugu"), each once."""
@@ -245,7 +258,8 @@ class SettingsDialog(QDialog):
         data["dwell_seconds"] = float(self.dwell.value())
         data["minimize_to_tray"] = self.tray.isChecked()
         data["preferred_languages"] = self.preferred_languages()
-        data["only_preferred_languages"] = self.only_languages.isChecked()
+        only = self.only_languages.isChecked()
+        data["only_preferred_languages"] = bool(only and data["preferred_languages"])
         data["notifications"] = self.notifications.isChecked()
         mapping = dict(self._settings.mapping)
         for emotion, combo in self.mapping.items():
