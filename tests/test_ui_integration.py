@@ -233,3 +233,26 @@ def test_settings_dialog_names_languages_as_the_library_does_and_flags_ones_it_l
     assert not dialog.only_languages.isEnabled()
     edited = dialog.result_settings()
     assert (edited.preferred_languages, edited.only_preferred_languages) == ([], False)
+
+
+def test_requeue_lines_up_the_new_languages_after_the_current_track_without_qt(store, library):
+    scan(store, library)
+    player = Player()
+    try:
+        settings = Settings(music_dir=str(library))
+        session = MoodSession(store, settings, player, runner=Inline())
+        session.start_if_idle()
+        assert session.state == "playing"
+        playing = session.current.track
+        session.apply_settings(Settings(music_dir=str(library), preferred_languages=["Telugu"],
+                                        only_preferred_languages=True))
+        session.dj.requeue()
+        items, caption = session.up_next()
+        assert caption.startswith("After this track") and items
+        assert all(i.track.language == "Telugu" for i in items)
+        assert playing.id not in {i.track.id for i in items}
+        assert session.current.track.id == playing.id  # the track that plays goes on
+        session.next()
+        assert session.current.track.language == "Telugu"
+    finally:
+        player.close()
