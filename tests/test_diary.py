@@ -192,3 +192,15 @@ def test_a_diary_the_disk_refuses_says_so_once_and_the_app_goes_on(tmp_path, cap
     assert sum("not saved" in r.message for r in caplog.records) == 1
     assert diary.moods() == [] and diary.weights("lift") == {}
     diary.close()
+
+
+def test_no_folder_to_write_in_gives_a_diary_for_this_session_only(tmp_path):
+    from moodplayer.moods.diary import open_diary
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be", encoding="utf-8")
+    diary, warning = open_diary(path=blocker / "diary.sqlite3")
+    assert warning.startswith("The mood diary cannot be saved") and warning.endswith("this session only.")
+    assert diary.record_mood("happy", t=5.0) and diary.moods() == [(5.0, "happy", "camera")]
+    assert blocker.read_text(encoding="utf-8").startswith("a file where")
+    diary.close()

@@ -139,14 +139,21 @@ def _iso(t: float) -> str:
 def open_diary(enabled: bool = True, path: str | Path | None = None) -> tuple[Diary, str | None]:
     """The diary, and a warning for the user when the file was unreadable: it is then kept aside
     as diary.sqlite3.broken-<time> (nothing lost) and a new one started."""
-    path = Path(path) if path is not None else diary_path()
     try:
+        path = Path(path) if path is not None else diary_path()
         return Diary(path, enabled), None
     except (OSError, sqlite3.Error) as exc:
+        problem = exc
+    try:
+        if not path.is_file():
+            raise problem
         kept = path.with_name(f"{path.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
         os.replace(path, kept)
-        warning = f"The mood diary was unreadable ({exc}); kept it as {kept.name}, started a new one."
+        warning = f"The mood diary was unreadable ({problem}); kept it as {kept.name}, started a new one."
         return Diary(path, enabled), warning
+    except (OSError, sqlite3.Error, NameError):  # NameError: no data folder, so no path at all
+        # Nowhere to write (read-only, or no folder): a diary in memory, for this session only.
+        return Diary(":memory:", enabled), f"The mood diary cannot be saved ({problem}); this session only."
 
 
 def goal_weights(goal: str, path: str | Path | None = None) -> dict[str, float]:
