@@ -136,8 +136,16 @@ class App:
         self.window.calibration_ui.offer()  # "teach MoodPlayer your face", when the camera is on
 
     def apply_settings(self, new) -> None:
-        """From the Settings dialog: every part gets the new settings at once."""
-        old, self.settings = self.settings, new
+        """From the Settings dialog: every part gets the new settings at once.
+
+        Copied into the one Settings object that every part holds (the goal selector,
+        notifications, diary...), so none of them keeps, or later saves, the old values."""
+        import dataclasses
+
+        old = dataclasses.replace(self.settings)
+        for item in dataclasses.fields(new):
+            setattr(self.settings, item.name, getattr(new, item.name))
+        new = self.settings
         self.session.apply_settings(new)
         if _queue_choice(old) != _queue_choice(new):
             self.session.dj.requeue()  # Up next follows the new languages or mapping at once

@@ -161,7 +161,9 @@ class Settings:
             os.replace(path, kept)
         except OSError:
             pass
-        return cls()
+        settings = cls()
+        settings.problems = [f"the file could not be read ({exc}); kept it as {kept.name}, using defaults"]
+        return settings
 
     def save(self, path: Path | None = None) -> bool:
         """False (and a warning naming the file) when the disk refuses: the app goes on."""

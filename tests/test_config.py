@@ -41,9 +41,12 @@ def test_unknown_keys_are_ignored_and_missing_mapping_entries_filled():
 def test_broken_settings_file_is_kept_aside_not_lost():
     path = config.settings_path()
     path.write_text("{ not json")
-    assert Settings.load() == Settings()
+    loaded = Settings.load()
+    assert loaded == Settings()
     kept = path.with_suffix(".json.broken")
     assert kept.read_text() == "{ not json"
+    # The window shows `problems` as a banner: an unreadable file says so and where it went.
+    assert len(loaded.problems) == 1 and "settings.json.broken" in loaded.problems[0]
 
 
 def test_crash_mid_write_leaves_the_old_file(tmp_path, monkeypatch):

@@ -129,3 +129,18 @@ def test_spoken_commands_drive_the_bridge(qtbot, window, tmp_path):
     bridge.message.connect(lambda level, text: said.append(text))
     voice.run("why_this_song")
     assert said and said[-1].startswith(("Why this song:", "Nothing is playing"))
+
+
+def test_a_new_goal_reorders_up_next_at_once(qtbot, window):
+    app = window.app
+    qtbot.waitUntil(lambda: window.bridge.state == "playing", timeout=10000)
+    window.override_bar.buttons[Emotion.SAD].click()
+    qtbot.waitUntil(lambda: "sad" in window.queue_caption.text().lower(), timeout=10000)
+    assert not any("lift" in i.reason for i in window.bridge.up_next()[0])
+    app.goal.buttons[app.goal.goal.__class__("lift")].click()
+
+    def lifting() -> bool:
+        items = window.bridge.up_next()[0]
+        return bool(items) and any("lift" in i.reason for i in items)
+
+    qtbot.waitUntil(lifting, timeout=10000)  # no mood change needed

@@ -103,6 +103,8 @@ def test_settings_languages_and_notifications_are_saved_and_up_next_follows(qtbo
     assert (saved.preferred_languages, saved.only_preferred_languages, saved.notifications) == (
         ["Telugu"], True, False)
     assert window.settings.notifications is False  # what the track-change notifications read
+    # Every part holds the one Settings object, so none keeps (or later saves) the old values.
+    assert window.app.goal.settings is window.settings is window.app.settings
     assert window.bridge.session.dj.settings.preferred_languages == ["Telugu"]
 
     def only_telugu_next() -> bool:

@@ -79,6 +79,8 @@ class Store:
     def checkpoint(self, mode: str = "PASSIVE") -> bool:
         """WAL into the main file; PASSIVE does not wait for readers (the app: every few minutes)."""
         with self._lock:
+            if self._conn is None:
+                return False  # closed meanwhile (a late timer at quit)
             try:
                 sql = f"PRAGMA wal_checkpoint({mode})"
                 return self.read_only or self._conn.execute(sql).fetchone()[0] == 0

@@ -61,5 +61,7 @@ def attach(bridge, window, settings) -> GoalSelector:
     selector = GoalSelector(settings, window)
     window.statusBar().addPermanentWidget(selector)
     selector.goal_changed.connect(
-        lambda goal: bridge.message.emit("info", f"Goal: {goal}, from the next queue. {TIPS[Goal(goal)]}"))
+        lambda goal: bridge.message.emit("info", f"Goal: {goal}. {TIPS[Goal(goal)]}"))
+    # Up next follows the new goal at once, after the track that plays (as a language change does).
+    selector.goal_changed.connect(lambda _goal: bridge.session.dj.requeue())
     return selector
