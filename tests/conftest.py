@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MOODPLAYER_VLC_ARGS", "--intf=dummy --aout=adummy --no-video")
@@ -13,6 +15,23 @@ import pytest  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def qt_widgets_die_between_tests(request):
+    """The windows a Qt test closed are deleted here, by Qt, and their garbage collected at once.
+    pytest-qt only calls deleteLater(); left so, a closed window (held in a cycle: window.app is
+    the App, whose .window is the window) was destroyed by the cyclic GC at any moment of a later
+    test, running its Python event filters halfway through the collection: a segfault."""
+    yield
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    if widgets is None or widgets.QApplication.instance() is None:
+        return
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    if "qtbot" in request.fixturenames or "qapp" in request.fixturenames:
+        gc.collect()
 
 
 @pytest.fixture(autouse=True)
