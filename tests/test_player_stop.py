@@ -97,18 +97,19 @@ def test_close_never_waits_on_a_stuck_stop(store, tmp_path, monkeypatch):
     music.mkdir()
     write_track(music, "short", 1.0, "Pop")
     tracks = scanned(store, music)
-    let_go = threading.Event()
-    player = Player(on_vlc_event=lambda kind, payload: let_go.wait(30))
+    inside, let_go = threading.Event(), threading.Event()
+
+    def stuck_forward(kind, payload):
+        inside.set()
+        let_go.wait(30)
+
+    player = Player(on_vlc_event=stuck_forward)
     try:
         player.load(queue_of(tracks["short"]))
-        first = player._mp
-        deadline = time.monotonic() + 10
-        while player._mp is first:  # each load() stops the track; once VLC's thread is stuck, a new one
-            assert time.monotonic() < deadline, "stop() never blocked"
-            player.load(queue_of(tracks["short"]))
-        done = threading.Event()
-        threading.Thread(target=lambda: (player.close(), done.set()), daemon=True).start()
-        assert done.wait(5), "close() waited on the stuck media player"
+        assert inside.wait(10), "the 1 s track never ended"
+        closed = threading.Event()
+        threading.Thread(target=lambda: (player.close(), closed.set()), daemon=True).start()
+        assert closed.wait(5), "close() waited on the stuck media player"
     finally:
         let_go.set()
     assert player.closed
