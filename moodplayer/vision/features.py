@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from moodplayer.vision.classifier import CROP_SIZE, EmotionClassifier, _dequantize, _quantize
+from moodplayer.vision.classifier import EmotionClassifier, _dequantize
 from moodplayer.vision.runtime import interpreter_class
 
 EMBEDDING_NAMES = ("embedding", "gap")
@@ -74,15 +74,9 @@ class FeatureClassifier(EmotionClassifier):
         self.embedding_kind = "log_probs" if self._embedding is None else self._embedding["name"]
 
     def read(self, face: np.ndarray) -> Reading:
-        """face: (48, 48) uint8 grey. probs equal predict(face) exactly."""
-        if face.shape != (CROP_SIZE, CROP_SIZE) or face.dtype != np.uint8:
-            raise ValueError(f"expected a 48x48 uint8 crop, got {face.shape} {face.dtype}")
-        self._interp.set_tensor(self._input["index"], _quantize(face, self._input))
-        self._interp.invoke()
-        probs = _dequantize(self._interp.get_tensor(self._output["index"])[0], self._output)
-        probs = np.clip(probs, 0.0, None)
-        total = probs.sum()
-        probs = (probs / total if total > 0 else np.full(7, 1 / 7)).astype(np.float32)
+        """face: (48, 48) uint8 grey. probs are predict(face): the intermediate tensors
+        of that same invocation are read after it."""
+        probs = self.predict(face)
         log_probs = np.log(np.maximum(probs, LOG_FLOOR)).astype(np.float32)
         return Reading(probs, self._value(self._logits, log_probs), self._value(self._embedding, log_probs))
 
