@@ -40,7 +40,7 @@ def main() -> int:
         values = {"music_dir": None, "camera": None, "video": None, "no_camera": False, "screenshot": None}
         window = app_module.create_window(argparse.Namespace(**{**values, **options}))
         window.show()
-        window.start()
+        window.app.start()
         return window
 
     def wait(seconds: float, until=None) -> None:
@@ -58,7 +58,7 @@ def main() -> int:
     for theme in ("light", "dark"):
         window = window_for(video=str(VIDEO))
         window.set_theme(theme)
-        wait(15, lambda w=window: w.camera_mood == Emotion.HAPPY)
+        wait(15, lambda w=window: w.bridge.mood.camera == Emotion.HAPPY)
         wait(3)
         save(window, f"main-{theme}.png")
         if theme == "light":
