@@ -3,6 +3,8 @@ demo library, with the real libVLC Player (--aout=adummy) and with the NullPlaye
 
 from __future__ import annotations
 
+import logging
+import shutil
 import threading
 import time
 
@@ -11,6 +13,7 @@ import pytest
 from moodplayer.config import DEMO_LIBRARY, Settings
 from moodplayer.emotions import Emotion
 from moodplayer.library.scanner import scan
+from moodplayer.library.store import Store
 from moodplayer.moods.dj import QUEUE_JOB
 from moodplayer.moods.runner import Inline
 from moodplayer.moods.session import CAMERA_JOB, MoodSession
@@ -147,8 +150,6 @@ def test_restore_comes_back_paused_with_the_queue_and_override(session, store, t
 
 
 def test_play_files_plays_library_tracks_and_loose_files(session, store, tmp_path):
-    import shutil
-
     loose = tmp_path / "elsewhere.ogg"
     shutil.copy(DEMO_LIBRARY / "13 - Piano Reverie.ogg", loose)
     known = str(DEMO_LIBRARY / "01 - Sunrise Run.ogg")
@@ -164,20 +165,80 @@ def test_play_files_plays_library_tracks_and_loose_files(session, store, tmp_pat
         assert session.current.track.path == known
 
 
-def test_a_new_file_in_the_music_folder_plays_and_asks_for_a_rescan(store, tmp_path):
-    import shutil
+def wait_until_playing(session, seconds: float = 3) -> None:
+    deadline = time.monotonic() + seconds
+    while session.state != PLAYING and time.monotonic() < deadline:
+        time.sleep(0.05)
 
-    music = tmp_path / "music"
-    music.mkdir()
-    shutil.copy(DEMO_LIBRARY / "01 - Sunrise Run.ogg", music / "known.ogg")
-    scan(store, music)
-    shutil.copy(DEMO_LIBRARY / "04 - Slow Rain.ogg", music / "new.ogg")
-    player = NullPlayer("no libVLC in this test")
-    session = MoodSession(store, Settings(music_dir=str(music)), player)
+
+@pytest.fixture
+def music(store, tmp_path):
+    """A music folder of one scanned track."""
+    folder = tmp_path / "music"
+    folder.mkdir()
+    shutil.copy(DEMO_LIBRARY / "01 - Sunrise Run.ogg", folder / "known.ogg")
+    scan(store, folder)
+    return folder
+
+
+def test_a_new_file_in_the_music_folder_is_scanned_into_the_library_and_plays(store, player, music, caplog):
+    (music / "new").mkdir()
+    new = music / "new" / "rain.ogg"
+    shutil.copy(DEMO_LIBRARY / "04 - Slow Rain.ogg", new)
+    shutil.copy(DEMO_LIBRARY / "04 - Slow Rain.ogg", music / ".hidden.ogg")
+    session = MoodSession(store, Settings(music_dir=str(music)), player, runner=RecordingRunner())
     asked = []
     session.add_listener(lambda kind, payload: asked.append(kind))
-    session.play_files([str(music / "new.ogg")])
-    assert "rescan" in asked and [i.track.path for i in player.queue][0] == str(music / "new.ogg")
+    session.play_files([str(new), str(new), str(music / ".hidden.ogg")])
+    stored = store.track_by_path(new)
+    assert stored is not None and stored.id > 0 and stored.id in {t.id for t in store.tracks()}
+    assert stored.title == "Slow Rain" and stored.buckets  # read as a scan reads it, buckets and all
+    assert store.track_by_path(music / ".hidden.ogg") is None  # the folder's scan skips it, so does this
+    assert len(store.tracks()) == 2
+    assert "library" in asked and "rescan" not in asked
+    assert [key for key, _thread in session.runner.jobs][:1] == [None]  # through the runner
+    assert session.player.queue[0].track.id == stored.id
+    if session.available:
+        wait_until_playing(session)
+        assert session.current.track.id == stored.id
+        assert ("played", "neutral") in [(e, emo) for e, emo, _at in store.play_events(stored.id)]
     asked.clear()
     session.play_files([str(music / "known.ogg"), str(DEMO_LIBRARY / "13 - Piano Reverie.ogg")])
-    assert "rescan" not in asked  # the library has the one, the other is not in the music folder
+    assert "library" not in asked  # the library had the one, the other is not in the music folder
+    assert len(store.tracks()) == 2
+
+
+def test_a_file_outside_the_music_folder_plays_with_no_library_row(store, player, music, tmp_path, caplog):
+    outside = tmp_path / "elsewhere" / "piano.ogg"
+    outside.parent.mkdir()
+    shutil.copy(DEMO_LIBRARY / "13 - Piano Reverie.ogg", outside)
+    session = MoodSession(store, Settings(music_dir=str(music)), player)
+    with caplog.at_level(logging.INFO):
+        session.play_files([str(outside)])
+        item = session.player.queue[0]
+        assert item.track.path == str(outside) and item.track.id < 0
+        assert store.track_by_path(outside) is None and len(store.tracks()) == 1
+        if session.available:
+            wait_until_playing(session)
+            assert session.current.track.path == str(outside)
+            session.next()  # the loose track ends: no play history to write either
+    assert "left the library" not in caplog.text
+
+
+def test_opened_files_play_when_the_library_cannot_be_written(tmp_path):
+    from tests.test_store_recovery import read_only
+
+    folder, music = tmp_path / "db", tmp_path / "music"
+    music.mkdir()
+    shutil.copy(DEMO_LIBRARY / "04 - Slow Rain.ogg", music / "new.ogg")
+    with Store(folder / "library.sqlite3"):
+        pass
+    with read_only(folder), Store(folder / "library.sqlite3") as store:
+        session = MoodSession(store, Settings(music_dir=str(music)), NullPlayer("no libVLC in this test"))
+        said = []
+        session.add_listener(lambda kind, payload: said.append((kind, payload)))
+        session.play_files([str(music / "new.ogg")])
+        assert [i.track.path for i in session.player.queue] == [str(music / "new.ogg")]
+        assert session.player.queue[0].track.id < 0
+        assert any(kind == "message" and payload[0] == "warning" and "library" in payload[1]
+                   for kind, payload in said)

@@ -85,6 +85,39 @@ def scan(store: Store, folder: str | os.PathLike, progress: Progress | None = No
     return result
 
 
+def scan_files(store: Store, folder: str | os.PathLike, paths: list[str]) -> ScanResult:
+    """Scan just these files of `folder` into `store` (a file opened or dropped before the folder's
+    next scan), as scan() reads them. Files outside the folder, or that its walk skips (hidden,
+    not audio, missing), are left out; nothing else is marked missing."""
+    started = time.perf_counter()
+    root = os.path.abspath(os.fspath(folder))
+    result, errors = ScanResult(), []
+    unique = dict.fromkeys(os.path.abspath(path) for path in paths)  # a file named twice is read once
+    candidates = [c for c in (_candidate(root, path, errors) for path in unique) if c is not None]
+    known = store.file_states()
+    _Run(store, root, result, errors, None, None).process(candidates, known, _moved_away(candidates, known))
+    result.errors = errors
+    result.tracks = result.added + result.updated + result.unchanged
+    result.seconds = time.perf_counter() - started
+    log.info("Scanned %d file(s) into the library: %d new, %d changed, %d unreadable",
+             len(candidates), result.added, result.updated, len(errors))
+    return result
+
+
+def _candidate(root: str, path: str, errors: list[tuple[str, str]]) -> _Candidate | None:
+    relative = os.path.relpath(path, root)
+    if any(part.startswith(".") for part in relative.split(os.sep)):
+        return None  # outside the folder ("../"), or hidden
+    if os.path.splitext(path)[1].lower() not in AUDIO_EXTENSIONS or not os.path.isfile(path):
+        return None
+    try:
+        stat = os.stat(path)
+    except OSError as exc:
+        errors.append((path, f"cannot read: {exc.strerror or exc}"))
+        return None
+    return _Candidate(path, os.fsencode(path), stat.st_size, stat.st_mtime_ns)
+
+
 class _Run:
     """One pass over the candidates: skip unchanged files, read and batch the rest."""
 

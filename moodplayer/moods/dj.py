@@ -263,6 +263,8 @@ class MoodDJ:
 
     def _write(self, action, track_id: int, *args) -> None:
         """A store write, through the runner (off the GUI thread in the window)."""
+        if track_id < 0:
+            return  # a loose file (moods.files): it has no row to write to
         self.runner.run(lambda: _guard(action, track_id, *args), on_error=self._write_refused)
 
     def _write_refused(self, exc: Exception) -> None:

@@ -7,8 +7,8 @@ is a NullPlayer that holds the queue and never plays.
 
 Listeners added with `add_listener(fn)` are called as fn(kind, payload) in the
 owner's thread: "mood" (MoodState), "queue" (None), "track" (QueueItem or None),
-"state" (PlayerState), "library" (None: tracks' stars or buckets changed), "rescan" (None:
-files the music folder holds were played before the library knew them), "message"
+"state" (PlayerState), "library" (None: tracks' stars or buckets changed, or
+opened files were scanned into it), "message"
 ((level, text), level "info"/"warning"/"error"). Queue builds and store writes go
 through `runner` (moods.runner): at once by default, off the GUI thread in the window.
 """
@@ -243,13 +243,16 @@ class MoodSession:
         self._queue_changed()
 
     def play_files(self, paths: list[str], enqueue: bool = False) -> None:
-        """Files from the command line or a drop: the library's tracks for those it holds, the
-        others played as they are (read off this thread)."""
-        from moodplayer.moods.files import tracks_for_files, under
+        """Files from the command line or a drop, read off this thread: those under the music
+        folder are scanned into the library first and play as its tracks, the others as they are."""
+        from moodplayer.moods.files import open_files
 
-        def ready(tracks: list) -> None:
-            if any(t.id < 0 and under(t.path, self.folder) for t in tracks):
-                self._notify("rescan", None)  # new files in the music folder: into the library
+        def ready(opened) -> None:
+            tracks = opened.tracks
+            if opened.library_changed:
+                self._notify("library", None)
+            if opened.problem:
+                self._message("warning", opened.problem)
             if tracks:
                 (self.enqueue if enqueue else self.play_tracks)(tracks)
             missing = len(paths) - len(tracks)
@@ -257,7 +260,7 @@ class MoodSession:
                 self._message("warning", f"{missing} of the {len(paths)} files could not be played "
                                          f"(not found or not audio).")
 
-        self.runner.run(lambda: tracks_for_files(self.store, paths), ready, self._store_failed)
+        self.runner.run(lambda: open_files(self.store, paths, self.folder), ready, self._store_failed)
 
     def _upcoming(self) -> tuple[Queue | None, int]:
         """The queue Up next shows and where in it the upcoming part starts."""
