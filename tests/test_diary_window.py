@@ -2,16 +2,19 @@
 
 import argparse
 import shutil
+import sqlite3
+import threading
 import time
 
 import pytest
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor
 
 from moodplayer import app as app_module
 from moodplayer.config import DEMO_LIBRARY, Settings
 from moodplayer.emotions import Emotion
 from moodplayer.moods.diary import Diary
-from moodplayer.ui.diary_view import DiaryView
+from moodplayer.ui.diary_view import DiaryRecorder, DiaryView, DiaryWriter
 
 pytestmark = pytest.mark.skipif(not DEMO_LIBRARY.is_dir(), reason="needs the bundled demo library")
 
@@ -50,6 +53,7 @@ def test_diary_tab_draws_today_in_the_moods_colours(qtbot, tmp_path):
     view.resize(700, 500)
     view.show()
     qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: view.chart.result is not None, timeout=10000)  # read on the pool
     image = view.chart.grab().toImage()
     strip_y = 13
     left = image.pixelColor(int(100 + (image.width() - 110) * 0.25), strip_y)
@@ -60,8 +64,11 @@ def test_diary_tab_draws_today_in_the_moods_colours(qtbot, tmp_path):
     assert "while sad: Slow Rain" in view.details.text()
     assert view.export(str(tmp_path / "out.csv")) == 4
     view.record.setChecked(False)
+    qtbot.waitUntil(lambda: diary.enabled is False, timeout=10000)  # after the writes queued before it
     assert diary.enabled is False and Settings.load().diary_enabled is False
+    shown = view.chart.result
     view.delete_all(confirm=False)
+    qtbot.waitUntil(lambda: view.chart.result is not shown, timeout=10000)  # deleted, then re-read
     assert diary.moods() == [] and view.details.text() == "\n".join(
         e["text"] for e in view.chart.result["goal_effect"].values())
 
@@ -144,3 +151,83 @@ def test_a_new_goal_reorders_up_next_at_once(qtbot, window):
         return bool(items) and any("lift" in i.reason for i in items)
 
     qtbot.waitUntil(lifting, timeout=10000)  # no mood change needed
+
+
+def watch_threads(diary, names):
+    """Wrap the real diary's methods so each call notes the thread it ran on."""
+    seen = []
+    for name in names:
+        method = getattr(diary, name)
+
+        def noted(*args, _method=method, _name=name, **kwargs):
+            seen.append((_name, threading.current_thread() is threading.main_thread()))
+            return _method(*args, **kwargs)
+
+        setattr(diary, name, noted)
+    return seen
+
+
+def test_diary_writes_and_summary_run_off_the_gui_thread(qtbot, window):
+    app = window.app
+    diary = app.diary.diary
+    seen = watch_threads(diary, ("record_mood", "record_play", "learn", "delete_all", "moods", "plays"))
+    app.bridge.set_override(Emotion.FEAR)
+    qtbot.waitUntil(lambda: any(name == "record_mood" for name, _ in seen), timeout=10000)
+    app.bridge.play()
+    qtbot.waitUntil(lambda: any(name == "record_play" for name, _ in seen), timeout=15000)
+    app.bridge.next()
+    qtbot.waitUntil(lambda: any(name == "learn" for name, _ in seen), timeout=15000)
+    app.diary.refresh()
+    qtbot.waitUntil(lambda: any(name == "moods" for name, _ in seen), timeout=10000)
+    app.diary.delete_all(confirm=False)
+    qtbot.waitUntil(lambda: any(name == "delete_all" for name, _ in seen), timeout=10000)
+    on_gui = sorted({name for name, gui in seen if gui})
+    assert on_gui == [], f"diary calls on the GUI thread: {on_gui}"
+
+
+class Signals(QObject):
+    """The three bridge signals the recorder listens to (the whole bridge needs a session)."""
+
+    mood_changed, track_changed, position_changed = Signal(object), Signal(object), Signal(float, float)
+
+
+class Track:
+    def __init__(self, n):
+        self.path, self.display_title = f"/m/{n}.ogg", f"Song {n}"
+
+
+class Mood:
+    def __init__(self, label):
+        self.target, self.override = Emotion.parse(label), None
+
+
+def test_recorder_writes_every_record_in_order(qtbot, tmp_path):
+    """Many moods and plays at once: all written, in the order they came (by rowid, not time)."""
+    diary = Diary(tmp_path / "diary.sqlite3")
+    writer, bridge = DiaryWriter(), Signals()
+    DiaryRecorder(bridge, diary, Settings(), writer)
+    labels = ["happy", "sad"] * 40
+    for n, label in enumerate(labels):
+        bridge.mood_changed.emit(Mood(label))
+        bridge.position_changed.emit(1.0, 100.0)  # early in the track: the next one is a skip
+        bridge.track_changed.emit(Track(n))
+    assert writer.finish(10.0)
+    rows = sqlite3.connect(diary.path).execute("SELECT mood FROM moods ORDER BY rowid").fetchall()
+    assert [r[0] for r in rows] == labels
+    plays = sqlite3.connect(diary.path).execute("SELECT path, event FROM plays ORDER BY rowid").fetchall()
+    expected = [("/m/0.ogg", "started")]
+    for n in range(1, len(labels)):
+        expected += [(f"/m/{n - 1}.ogg", "skipped"), (f"/m/{n}.ogg", "started")]
+    assert plays == expected
+    assert len(diary.weights("match")) == len(labels) - 1
+    diary.close()
+
+
+def test_a_write_that_lands_after_close_is_dropped_quietly(tmp_path):
+    """What the pool runs after the window closed the diary: no write, no error, no disk warning."""
+    diary = Diary(tmp_path / "diary.sqlite3")
+    diary.close()
+    assert diary.record_mood("sad", t=1.0) is False
+    assert diary.record_play("/m/a.ogg", "A", "sad", "skipped", t=2.0) is False
+    assert diary.learn("match", "/m/a.ogg", "skipped") == 0.0
+    assert diary.write_error is None

@@ -38,7 +38,8 @@ def diary_path() -> Path:
 
 
 class Diary:
-    """Thread-safe: the GUI, the vision worker and the player's callbacks all write to it."""
+    """Thread-safe (one connection, check_same_thread off, every use under one lock): the window
+    writes and reads it from the background pool (ui.diary_view), the CLI on its main thread."""
 
     def __init__(self, path: str | Path | None = None, enabled: bool = True) -> None:
         self.path = Path(path) if path is not None else diary_path()
@@ -77,6 +78,8 @@ class Diary:
         """A skip or completion while `goal` was on (kept even when recording is off: it is
         the goal's learning, not history)."""
         with self._lock:
+            if self.closed:  # a skip queued just before the window closed: nowhere to learn it
+                return 0.0
             row = self._db.execute("SELECT weight FROM goal_weights WHERE goal = ? AND path = ?",
                                    (goal, path)).fetchone()
             table = {path: row[0]} if row else {}
@@ -118,8 +121,11 @@ class Diary:
     def _write(self, sql: str, values: tuple) -> bool:
         """False when the disk refuses (read-only, full): said once in the log, the app goes on."""
         try:
-            with self._lock, self._db:
-                self._db.execute(sql, values)
+            with self._lock:
+                if self.closed:  # queued on the pool just before close: dropped quietly, not an error
+                    return False
+                with self._db:
+                    self._db.execute(sql, values)
         except sqlite3.Error as exc:
             if self.write_error is None:
                 log.warning("Mood diary %s not saved: %s", self.path, exc)

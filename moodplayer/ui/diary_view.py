@@ -1,9 +1,20 @@
 """The Diary tab: today's mood over time and the week's, drawn with QPainter; skips per mood,
 what played, the goal's effect; export to CSV, recording on/off, delete all. Also the
-recorder that writes the bridge's confirmed moods and plays into the diary."""
+recorder that writes the bridge's confirmed moods and plays into the diary.
+
+Every diary write goes, in order, through one `DiaryWriter` onto the background pool; the
+summary is read there too (latest wins), so the GUI thread never waits on diary.sqlite3."""
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+import weakref
+from collections import deque
+from functools import partial
+
+import shiboken6
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
@@ -19,8 +30,59 @@ from PySide6.QtWidgets import (
 
 from moodplayer.emotions import Emotion
 from moodplayer.moods.diary import Diary, open_diary, summary
+from moodplayer.ui.tasks import run_in_background
 
+log = logging.getLogger(__name__)
 ROW = 26
+
+
+class DiaryWriter:
+    """A serial queue on the pool: writes run one at a time in the order they were put, by one
+    job that drains the queue (so two pool threads never reorder them); `then` runs in the GUI
+    thread after its write, unless its `context` widget is gone."""
+
+    def __init__(self) -> None:
+        self._queue: deque = deque()
+        self._idle = threading.Condition()
+        self._running = False
+
+    def put(self, work, then=None, context=None) -> None:
+        with self._idle:
+            self._queue.append((work, then, None if context is None else weakref.ref(context)))
+            if self._running:
+                return  # the job in flight takes it next
+            self._running = True
+        run_in_background(self._drain, on_progress=_call_back)
+
+    def finish(self, timeout_s: float = 5.0) -> bool:
+        """Wait (at quit) until every queued write ran. True when they all did."""
+        with self._idle:
+            return self._idle.wait_for(lambda: not self._running, timeout_s)
+
+    def _drain(self, report) -> None:
+        while True:
+            with self._idle:
+                if not self._queue:
+                    self._running = False
+                    self._idle.notify_all()
+                    return
+                work, then, context = self._queue.popleft()
+            try:
+                work()
+            except Exception:  # one bad write is logged; the ones after it still run
+                log.exception("Mood diary write failed")
+                continue
+            if then is not None:
+                report((then, context))
+
+
+def _call_back(item) -> None:
+    then, context = item
+    if context is not None:
+        widget = context()
+        if widget is None or not shiboken6.isValid(widget):
+            return
+    then()
 
 
 class MoodChart(QWidget):
@@ -80,9 +142,11 @@ class MoodChart(QWidget):
 
 
 class DiaryView(QWidget):
-    def __init__(self, diary: Diary, settings, parent=None) -> None:
+    def __init__(self, diary: Diary, settings, parent=None, writer: DiaryWriter | None = None) -> None:
         super().__init__(parent)
         self.diary, self.settings = diary, settings
+        self.writer = writer if writer is not None else DiaryWriter()
+        self._summary_key = f"diary-summary:{id(self)}"
         self.chart = MoodChart(self)
         self.details = QLabel(self)
         self.details.setWordWrap(True)
@@ -105,9 +169,16 @@ class DiaryView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        result = summary(self.diary)
+        """Read the summary on the pool; only the latest read is drawn."""
+        run_in_background(partial(summary, self.diary), self._show, self._unreadable,
+                          context=self, supersede=self._summary_key)
+
+    def _show(self, result: dict) -> None:
         self.chart.show_summary(result)
         self.details.setText(describe(result))
+
+    def _unreadable(self, exc: Exception) -> None:
+        self.details.setText(f"The mood diary cannot be read: {exc}")
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self.refresh()
@@ -130,11 +201,11 @@ class DiaryView(QWidget):
                                             "Delete every recorded mood and play?") \
                 != QMessageBox.StandardButton.Yes:
             return
-        self.diary.delete_all()
-        self.refresh()
+        self.writer.put(self.diary.delete_all, then=self.refresh, context=self)
 
     def _set_recording(self, on: bool) -> None:
-        self.diary.enabled = on
+        # Queued, so moods and plays put before the switch are still written (and none after)
+        self.writer.put(partial(setattr, self.diary, "enabled", on))
         self.settings.diary_enabled = on
         self.settings.save()
 
@@ -163,8 +234,9 @@ class DiaryRecorder:
 
     DONE_SHARE = 0.9
 
-    def __init__(self, bridge, diary: Diary, settings) -> None:
+    def __init__(self, bridge, diary: Diary, settings, writer: DiaryWriter | None = None) -> None:
         self.bridge, self.diary, self.settings = bridge, diary, settings
+        self.writer = writer if writer is not None else DiaryWriter()
         self._mood: str | None = None
         self._track = None
         self._position = (0.0, 0.0)
@@ -177,7 +249,8 @@ class DiaryRecorder:
         label = target.label if target is not None else None
         if label and label != self._mood:
             self._mood = label
-            self.diary.record_mood(label, "override" if getattr(state, "override", None) else "camera")
+            source = "override" if getattr(state, "override", None) else "camera"
+            self.writer.put(partial(self.diary.record_mood, label, source, t=time.time()))
 
     def on_track(self, track) -> None:
         goal = getattr(self.settings, "goal", "match")
@@ -186,11 +259,16 @@ class DiaryRecorder:
         if self._track is not None:
             position, length = self._position
             event = "completed" if length and position >= self.DONE_SHARE * length else "skipped"
-            self.diary.record_play(self._track.path, self._track.display_title, self._mood or "", event, goal)
-            self.diary.learn(goal, self._track.path, event)
+            self._play(self._track, event, goal)
+            self.writer.put(partial(self.diary.learn, goal, self._track.path, event))
         self._track, self._position = track, (0.0, 0.0)
         if track is not None:
-            self.diary.record_play(track.path, track.display_title, self._mood or "", "started", goal)
+            self._play(track, "started", goal)
+
+    def _play(self, track, event: str, goal: str) -> None:
+        # The time is taken now, not when the pool gets to it
+        self.writer.put(partial(self.diary.record_play, track.path, track.display_title, self._mood or "",
+                                event, goal, t=time.time()))
 
 
 def attach(bridge, window, settings) -> DiaryView:
@@ -198,9 +276,17 @@ def attach(bridge, window, settings) -> DiaryView:
     diary, warning = open_diary(getattr(settings, "diary_enabled", True))
     if warning:
         bridge.message.emit("warning", warning)
-    view = DiaryView(diary, settings)
-    view.recorder = DiaryRecorder(bridge, diary, settings)
+    writer = DiaryWriter()
+    view = DiaryView(diary, settings, writer=writer)
+    view.recorder = DiaryRecorder(bridge, diary, settings, writer)
     window.tabs.addTab(view, "Diary")
     if hasattr(window, "closing"):
-        window.closing.connect(diary.close)
+        window.closing.connect(lambda: _close(writer, diary))
     return view
+
+
+def _close(writer: DiaryWriter, diary: Diary) -> None:
+    """At quit: the queued writes first, then the file."""
+    if not writer.finish():
+        log.warning("Mood diary writes still queued at quit; closing without them")
+    diary.close()
