@@ -38,7 +38,6 @@ class SessionBridge(QObject):
     volume_changed = Signal(int)
     message = Signal(str, str)  # level "info"/"warning"/"error", text
     library_changed = Signal()  # stars or buckets of tracks changed in the store
-    rescan_wanted = Signal()  # files of the music folder the library does not hold yet were played
 
     def __init__(self, session: MoodSession, hop: VlcEventHop | None = None, parent=None):
         super().__init__(parent)
@@ -179,8 +178,6 @@ class SessionBridge(QObject):
             self.state_changed.emit(str(payload))
         elif kind == "library":
             self.library_changed.emit()
-        elif kind == "rescan":
-            self.rescan_wanted.emit()
         elif kind == "message":
             self.message.emit(*payload)
 

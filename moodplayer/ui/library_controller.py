@@ -43,7 +43,6 @@ class LibraryController(QObject):
                                   timeout=self.rescan_quietly)
         self.watcher.directoryChanged.connect(lambda _path: self.rescan_soon.start())
         self.periodic_rescan = QTimer(self, interval=RESCAN_EVERY_MS, timeout=self.rescan_quietly)
-        bridge.rescan_wanted.connect(self.rescan_quietly)
 
     @property
     def busy(self) -> bool:
