@@ -567,5 +567,9 @@ def test_read_only_library_is_named_in_the_banner_and_music_plays(qtbot, open_wi
         qtbot.waitUntil(lambda: "cannot be written" in again.banner.text.text(), timeout=10000)
         assert "library.sqlite3" in again.banner.text.text()
         assert "Choose Music Folder" not in again.banner.text.text()
+        # Whether the first window had begun to play before it quit decides if this one restores a
+        # paused queue or starts afresh; either way Play must give music from the read-only library.
+        qtbot.waitUntil(lambda: again.bridge.state in ("playing", "paused"), timeout=10000)
+        again.bridge.play()
         qtbot.waitUntil(lambda: again.bridge.state == "playing", timeout=10000)
         again.quit()
