@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 
 from moodplayer.commands.common import emit, fail
+from moodplayer.moods.diary_summary import mood_lines
 
 
 def add_arguments(parser) -> None:
@@ -51,12 +52,7 @@ def describe(result: dict) -> str:
     for day in result["week"]:
         if day["seconds"]:
             lines.append(f"  {day['date']}: {_shares(day['share'])} ({day['seconds'] / 60:.0f} min)")
-    for mood, rate in result["skip_rate"].items():
-        lines.append(f"{mood}: skipped {rate['skipped']} of {rate['skipped'] + rate['completed']} "
-                     f"({rate['rate']:.0%})")
-    for mood, tracks in result["played"].items():
-        lines.append(f"played while {mood}: " + ", ".join(t["title"] for t in tracks[:5]))
-    lines += [effect["text"] for effect in result["goal_effect"].values()]
+    lines += mood_lines(result)
     if "csv_rows" in result:
         lines.append(f"exported {result['csv_rows']} rows")
     return "\n".join(lines)

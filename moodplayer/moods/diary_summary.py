@@ -143,3 +143,15 @@ def _runs(plays) -> tuple[list[float], list[tuple[str, int]]]:
 def _midnight(now: float) -> float:
     local = time.localtime(now)
     return time.mktime((local.tm_year, local.tm_mon, local.tm_mday, 0, 0, 0, 0, 0, -1))
+
+
+def mood_lines(summary: dict) -> list[str]:
+    """Skip rate and what played per mood, then the goal's effect: the words the Diary tab
+    and `moodplayer diary` both show."""
+    lines = []
+    for mood, rate in summary["skip_rate"].items():
+        lines.append(f"{mood}: skipped {rate['skipped']} of {rate['skipped'] + rate['completed']} "
+                     f"({rate['rate']:.0%})")
+    for mood, tracks in summary["played"].items():
+        lines.append(f"played while {mood}: " + ", ".join(t["title"] for t in tracks[:5]))
+    return lines + [effect["text"] for effect in summary["goal_effect"].values()]

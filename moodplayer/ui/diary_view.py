@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from moodplayer.emotions import Emotion
 from moodplayer.moods.diary import Diary, open_diary, summary
+from moodplayer.moods.diary_summary import mood_lines
 from moodplayer.ui.tasks import run_in_background
 
 log = logging.getLogger(__name__)
@@ -211,14 +212,7 @@ class DiaryView(QWidget):
 
 
 def describe(result: dict) -> str:
-    lines = []
-    for mood, rate in result["skip_rate"].items():
-        lines.append(f"{mood}: skipped {rate['skipped']} of {rate['skipped'] + rate['completed']} "
-                     f"({rate['rate']:.0%})")
-    for mood, tracks in result["played"].items():
-        lines.append(f"while {mood}: " + ", ".join(t["title"] for t in tracks[:5]))
-    lines += [effect["text"] for effect in result["goal_effect"].values()]
-    return "\n".join(lines) or "Nothing recorded yet."
+    return "\n".join(mood_lines(result)) or "Nothing recorded yet."
 
 
 def _colour(mood: str) -> QColor:
