@@ -35,6 +35,8 @@ def main(argv=None) -> int:
     parser.add_argument("--class-weight-power", type=float, default=0.3)
     parser.add_argument("--teacher", type=Path, help="teacher predictions (.npy) to distil from")
     parser.add_argument("--distill", type=float, default=0.0, help="teacher share of the target")
+    parser.add_argument("--init", type=Path, help="weights to fine-tune from (.weights.h5)")
+    parser.add_argument("--warmup-epochs", type=int, default=2)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
 
@@ -49,7 +51,7 @@ def main(argv=None) -> int:
                       batch_size=args.batch_size, learning_rate=args.lr, bf16=False, seed=args.seed,
                       widths=widths, augment=args.augment, logit_tau=args.logit_tau,
                       class_weight_power=args.class_weight_power, teacher=args.teacher,
-                      distill=args.distill)
+                      distill=args.distill, init=args.init, warmup_epochs=args.warmup_epochs)
     rows = load_splits(cfg.fer2013, ("Training", "PublicTest"), cfg.ferplus)
     train_rows, val_rows = rows["Training"], rows["PublicTest"]
     if args.export_only:

@@ -40,6 +40,7 @@ class TrainConfig:
     augment: str = "v1"  # "v1" (mild) or "v2" (other cameras and framings)
     teacher: Path | None = None  # .npy (n Training rows, 7) soft predictions of a teacher
     distill: float = 0.0  # share of the teacher in the soft target
+    init: Path | None = None  # weights (.weights.h5) to start from instead of random ones
 
 
 def _image_hashes(images: np.ndarray) -> list[bytes]:
@@ -155,6 +156,9 @@ def train(cfg: TrainConfig, train_rows: FerRows, val_rows: FerRows):
     train_ds, val_ds, n_train, prior = make_datasets(cfg, train_rows, val_rows)
     steps = n_train // cfg.batch_size
     model = logits_model(build_model(cfg.widths))
+    if cfg.init is not None:
+        # A resumed run's backup overrides this in fit(); it only seeds the first epoch.
+        model.load_weights(str(cfg.init))
     model.compile(
         optimizer=keras.optimizers.AdamW(_schedule(keras, cfg, steps), weight_decay=cfg.weight_decay),
         loss=adjusted_loss(keras, prior, cfg.logit_tau),
