@@ -5,6 +5,7 @@ import shutil
 import sqlite3
 import threading
 import time
+from functools import partial
 
 import pytest
 from PySide6.QtCore import QObject, Signal
@@ -14,6 +15,7 @@ from moodplayer import app as app_module
 from moodplayer.config import DEMO_LIBRARY, Settings
 from moodplayer.emotions import Emotion
 from moodplayer.moods.diary import Diary
+from moodplayer.ui import diary_view
 from moodplayer.ui.diary_view import DiaryRecorder, DiaryView, DiaryWriter
 
 pytestmark = pytest.mark.skipif(not DEMO_LIBRARY.is_dir(), reason="needs the bundled demo library")
@@ -41,9 +43,13 @@ def tab_titles(window):
     return [window.tabs.tabText(i) for i in range(window.tabs.count())]
 
 
-def test_diary_tab_draws_today_in_the_moods_colours(qtbot, tmp_path):
+def test_diary_tab_draws_today_in_the_moods_colours(qtbot, tmp_path, monkeypatch):
     diary = Diary(tmp_path / "diary.sqlite3")
-    now = time.time()
+    # Read "today" at 12:00 local time, so the moods recorded ten minutes before are today's
+    # even when the test runs just after midnight.
+    local = time.localtime()
+    now = time.mktime((local.tm_year, local.tm_mon, local.tm_mday, 12, 0, 0, 0, 0, -1))
+    monkeypatch.setattr(diary_view, "summary", partial(diary_view.summary, now=now))
     diary.record_mood("sad", t=now - 600)
     diary.record_mood("happy", t=now - 300)
     diary.record_play("/m/a.ogg", "Slow Rain", "sad", "started", t=now - 600)

@@ -86,3 +86,27 @@ def test_the_ensemble_outputs_the_softmax_of_the_members_mean_logits():
     mean = (logits[0] + logits[1] + shift) / 2
     expected = np.exp(mean) / np.exp(mean).sum(axis=1, keepdims=True)
     np.testing.assert_allclose(ensemble.predict(faces, verbose=0), expected, atol=1e-5)
+
+
+def test_unfolded_weights_train_from_the_same_function_they_were_folded_from():
+    pytest.importorskip("tensorflow")
+    import keras
+
+    from moodplayer.training.ensemble import build_ensemble, fold_keras, unfold
+    from moodplayer.training.model import build_model
+
+    keras.utils.set_random_seed(4)
+    source = build_model((8, 16))
+    for layer in source.layers:
+        if layer.name.endswith("_bn"):
+            gamma, beta, mean, var = layer.get_weights()
+            layer.set_weights([gamma * 0.7, beta - 0.2, mean + 0.3, var * 2.0])
+    faces = np.stack(_faces() * 4)
+    folded = fold_keras(source)
+    target = build_ensemble([folded]).predict(faces[..., None].astype(np.float32), verbose=0)
+    fresh = unfold(build_model((8, 16), dropout=0.0), folded, faces)
+    x = faces[..., None].astype(np.float32)
+    np.testing.assert_allclose(fresh.predict(x, verbose=0), target, atol=1e-4)
+    # In training mode BatchNorm uses the batch's own statistics: the same images give
+    # the same function, so fine-tuning starts where the folded network was.
+    np.testing.assert_allclose(fresh(x, training=True).numpy(), target, atol=1e-3)

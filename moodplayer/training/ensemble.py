@@ -87,6 +87,29 @@ def fold_keras(model) -> Weights:
     return convs, (w, b)
 
 
+def unfold(model, weights: Weights, images: np.ndarray):
+    """Load folded weights (conv + bias) into a trainable moodnet with BatchNorm, so it
+    computes the same function in training mode too: each BatchNorm gets the batch
+    statistics its conv produces on `images` (uint8 faces), and gamma and beta that undo
+    them and add the bias. Layer by layer, since each layer's statistics depend on the ones
+    before. Fine-tuning then starts from the folded network, not from a jolt."""
+    import keras
+
+    convs, (w, b) = weights
+    names = [layer.name for layer in model.layers if layer.name.endswith("_conv")]
+    if len(names) != len(convs):
+        raise ValueError(f"{len(convs)} convs do not fit a moodnet with {len(names)}")
+    x = images[..., None].astype(np.float32)
+    for name, (kernel, bias) in zip(names, convs, strict=True):
+        conv, bn = model.get_layer(name), model.get_layer(name[:-5] + "_bn")
+        conv.set_weights([kernel])
+        out = keras.Model(model.input, conv.output).predict(x, batch_size=512, verbose=0)
+        mean, var = out.mean(axis=(0, 1, 2)), out.var(axis=(0, 1, 2))
+        bn.set_weights([np.sqrt(var + bn.epsilon), mean + bias, mean, var])
+    model.get_layer("logits").set_weights([w, b])
+    return model
+
+
 def _member(x, convs, prefix: str):
     from keras import layers
 

@@ -37,10 +37,10 @@ class TrainConfig:
     # so rare classes are not drowned by neutral), the augmentation, and distillation targets.
     widths: tuple[int, ...] = (32, 64, 128, 256)
     logit_tau: float = 0.0
-    augment: str = "v1"  # "v1" (mild) or "v2" (other cameras and framings)
+    augment: str = "v1"  # "v1" (mild), "v2" (other cameras and framings) or "mix" (half each)
     teacher: Path | None = None  # .npy (n Training rows, 7) soft predictions of a teacher
     distill: float = 0.0  # share of the teacher in the soft target
-    init: Path | None = None  # weights (.weights.h5) to start from instead of random ones
+    init: Path | None = None  # .weights.h5 or an int8 moodnet .tflite to start from
 
 
 def _image_hashes(images: np.ndarray) -> list[bytes]:
@@ -119,7 +119,19 @@ def make_datasets(cfg: TrainConfig, train_rows: FerRows, val_rows: FerRows):
 def _augmentation(tf, name: str):
     from moodplayer.training.augment import V1, AugmentConfig, augment_fn
 
-    return augment_fn(tf, V1 if name == "v1" else AugmentConfig())
+    if name != "mix":
+        return augment_fn(tf, V1 if name == "v1" else AugmentConfig())
+    mild, strong = augment_fn(tf, V1), augment_fn(tf, AugmentConfig())
+
+    def mixed(images, targets, weights):
+        # Half of each batch as v1 saw faces, half as other cameras show them: clean
+        # accuracy without giving up the transfer.
+        a, _, _ = mild(images, targets, weights)
+        b, _, _ = strong(images, targets, weights)
+        pick = tf.random.uniform([tf.shape(images)[0], 1, 1, 1]) < 0.5
+        return tf.where(pick, a, b), targets, weights
+
+    return mixed
 
 
 def adjusted_loss(keras, prior: np.ndarray, tau: float):
@@ -155,9 +167,14 @@ def train(cfg: TrainConfig, train_rows: FerRows, val_rows: FerRows):
     cfg.checkpoints.mkdir(parents=True, exist_ok=True)
     train_ds, val_ds, n_train, prior = make_datasets(cfg, train_rows, val_rows)
     steps = n_train // cfg.batch_size
-    model = logits_model(build_model(cfg.widths))
-    if cfg.init is not None:
-        # A resumed run's backup overrides this in fit(); it only seeds the first epoch.
+    base = build_model(cfg.widths)
+    model = logits_model(base)
+    # A resumed run's backup overrides --init in fit(); it only seeds the first epoch.
+    if cfg.init is not None and cfg.init.suffix == ".tflite":
+        from moodplayer.training.ensemble import single_member, unfold
+
+        unfold(base, single_member(cfg.init), train_rows.images[:4096])
+    elif cfg.init is not None:
         model.load_weights(str(cfg.init))
     model.compile(
         optimizer=keras.optimizers.AdamW(_schedule(keras, cfg, steps), weight_decay=cfg.weight_decay),
