@@ -9,10 +9,12 @@ latest job of that key delivers: an older one that finishes later is dropped.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import traceback
 import weakref
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import shiboken6
@@ -22,34 +24,54 @@ log = logging.getLogger(__name__)
 
 _pool = QThreadPool()
 _pool.setMaxThreadCount(2)
-_running: set[Job] = set()
+_running: dict[int, Job] = {}  # job id -> the job, until its result is delivered
 _latest: dict[str, Job | None] = {}  # supersede key -> the one job of that key still wanted
+_ids = itertools.count(1)
 
 
-class Job(QObject):
-    """Carries one task's progress and result from the pool back to the GUI thread.
+class _Courier(QObject):
+    """The one QObject that carries results from the pool to the GUI thread, by job id.
 
-    Lives, unparented, until its result is delivered, so the pool thread never
-    emits on a deleted object; when its context goes first it delivers nothing.
+    One, made at import in the GUI thread and never deleted: a QObject per job was
+    sometimes freed on the pool thread (the runnable's reference dropped last, after
+    delivery), while the GUI thread connected the next one's signals: a segfault.
+    Pool threads now hold only ids and plain functions.
     """
 
-    _progress = Signal(object)
-    _finished = Signal(bool, object)
+    progress = Signal(object, object)
+    finished = Signal(object, bool, object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.progress.connect(self._show_progress)
+        self.finished.connect(self._deliver)
+
+    def _show_progress(self, job_id: int, value: Any) -> None:
+        job = _running.get(job_id)
+        if job is not None:
+            job.show_progress(value)
+
+    def _deliver(self, job_id: int, ok: bool, value: Any) -> None:
+        job = _running.pop(job_id, None)
+        if job is not None:
+            job.deliver(ok, value)
+
+
+_courier = _Courier()
+
+
+class Job:
+    """One task's callbacks, kept in the GUI thread until its result is delivered; when its
+    context goes first, or a newer job of its key started, it delivers nothing."""
 
     def __init__(self, on_done, on_error, on_progress, context: QObject | None = None,
                  supersede: str | None = None):
-        super().__init__()  # created in the GUI thread, so its slots run there
+        self.id = next(_ids)
         self._key = supersede
         self._on_done, self._on_error, self._on_progress = on_done, on_error, on_progress
-        # A weak reference, checked at delivery; not a slot on context.destroyed: PySide
-        # can crash (SIGBUS) calling Python from a Python-defined QObject's destructor.
         self._context = weakref.ref(context) if context is not None else None
-        self._progress.connect(self._show_progress)
-        self._finished.connect(self._deliver)
-
-    def report(self, value: Any) -> None:
-        """Thread-safe: call from the task to send progress to the GUI thread."""
-        self._progress.emit(value)
+        # Thread-safe, and holds no reference to the job: what a task calls with progress.
+        self.report = partial(_courier.progress.emit, self.id)
 
     def _wanted(self) -> bool:
         """Whether its context (if it has one) is still there to be told."""
@@ -60,12 +82,11 @@ class Job(QObject):
         context = self._context()
         return context is not None and shiboken6.isValid(context)
 
-    def _show_progress(self, value: Any) -> None:
+    def show_progress(self, value: Any) -> None:
         if self._on_progress is not None and self._wanted():
             self._on_progress(value)
 
-    def _deliver(self, ok: bool, value: Any) -> None:
-        _running.discard(self)
+    def deliver(self, ok: bool, value: Any) -> None:
         if not self._wanted():
             return
         if self._key is not None:
@@ -78,18 +99,19 @@ class Job(QObject):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, job: Job, task: Callable[[], Any]):
+    def __init__(self, job_id: int, task: Callable[[], Any]):
         super().__init__()
-        self._job, self._task = job, task
+        self._job_id, self._task = job_id, task
 
     def run(self) -> None:
         try:
             result = self._task()
         except Exception as exc:  # reported in the GUI thread, never lost
             log.debug("background task raised:\n%s", traceback.format_exc())
-            self._job._finished.emit(False, exc)
+            _courier.finished.emit(self._job_id, False, exc)
         else:
-            self._job._finished.emit(True, result)
+            _courier.finished.emit(self._job_id, True, result)
+        self._task = None  # the task's references go here, not with the runnable later
 
 
 def run_in_background(task: Callable[..., Any], on_done: Callable[[Any], None] | None = None,
@@ -105,9 +127,9 @@ def run_in_background(task: Callable[..., Any], on_done: Callable[[Any], None] |
     job = Job(on_done, on_error, on_progress, context, supersede)
     if supersede is not None:
         _latest[supersede] = job
-    _running.add(job)
-    call = (lambda: task(job.report)) if on_progress is not None else task
-    _pool.start(_Runnable(job, call))
+    _running[job.id] = job
+    call = partial(task, job.report) if on_progress is not None else task
+    _pool.start(_Runnable(job.id, call))
     return job
 
 
