@@ -138,6 +138,29 @@ def test_csv_export_holds_every_row(diary, tmp_path):
     assert rows[1]["title"] == "Morning Prayer" and rows[1]["event"] == "started"
 
 
+def test_a_failed_export_leaves_the_earlier_one_whole(diary, tmp_path, monkeypatch):
+    from moodplayer.moods import diary as diary_module
+
+    diary.record_mood("fear", t=1000.0)
+    diary.record_mood("sad", t=2000.0)
+    target = tmp_path / "diary.csv"
+    assert diary.export_csv(target) == 2
+    before = target.read_bytes()
+    real_iso, calls = diary_module._iso, []
+
+    def full_disk(t):
+        calls.append(t)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_iso(t)
+
+    monkeypatch.setattr(diary_module, "_iso", full_disk)
+    with pytest.raises(OSError):
+        diary.export_csv(target)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
 def test_delete_all_empties_history_and_learning(diary):
     diary.record_mood("sad", t=1.0)
     diary.record_play("/a.ogg", "A", "sad", "started", t=2.0)

@@ -103,11 +103,20 @@ class Diary:
         rows += [("play", t, mood, "", event, goal, title, path)
                  for t, path, title, mood, event, goal in self.plays()]
         rows.sort(key=lambda r: r[1])
-        with open(target, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(CSV_COLUMNS)
-            for row in rows:
-                writer.writerow((row[0], _iso(row[1]), *row[2:]))
+        # Written beside the target and renamed over it: a failure half-way (disk full)
+        # leaves an earlier export there whole, and no half file.
+        target = Path(target)
+        partial = target.with_name(f".{target.name}.part")
+        try:
+            with open(partial, "w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(CSV_COLUMNS)
+                for row in rows:
+                    writer.writerow((row[0], _iso(row[1]), *row[2:]))
+            os.replace(partial, target)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         return len(rows)
 
     def delete_all(self) -> None:
