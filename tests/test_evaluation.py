@@ -44,15 +44,18 @@ def _face_rows(data_dir):
             (6, grey, "PublicTest"), (0, grey, "PublicTest")]
 
 
-def _write_csvs(tmp_path, rows):
+FACE_ROW_VOTES = ["0,10,0,0,0,0,0,0,0,0", "1,9,0,0,0,0,0,0,0,0", "0,8,2,0,0,0,0,0,0,0",
+                  "7,0,0,3,0,0,0,0,0,0", "0,0,0,0,0,0,0,0,0,10"]  # the last is not a face
+
+
+def _write_csvs(tmp_path, rows, votes=FACE_ROW_VOTES):
+    """A FER2013 csv.gz and its FER+ votes file, one line per (label, image, usage) row."""
     fer = tmp_path / "fer.csv.gz"
     with gzip.open(fer, "wt") as handle:
         handle.write("emotion,pixels,Usage\n")
         for label, image, usage in rows:
             handle.write(f"{label},{' '.join(map(str, image.ravel()))},{usage}\n")
     plus = tmp_path / "ferplus.csv"
-    votes = ["0,10,0,0,0,0,0,0,0,0", "1,9,0,0,0,0,0,0,0,0", "0,8,2,0,0,0,0,0,0,0",
-             "7,0,0,3,0,0,0,0,0,0", "0,0,0,0,0,0,0,0,0,10"]  # the last is not a face
     lines = [f"{usage},fer{i:07d}.png,{vote}\n"
              for i, ((_, _, usage), vote) in enumerate(zip(rows, votes, strict=True))]
     plus.write_text("Usage,Image name,neutral,happiness,surprise,sadness,anger,disgust,fear,"

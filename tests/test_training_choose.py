@@ -6,7 +6,8 @@ import numpy as np
 from moodplayer.training.choose import main, passes, scores, shifted_sets
 from moodplayer.training.shifted import SHIFTS
 from moodplayer.vision.classifier import DEFAULT_MODEL
-from tests.test_training_teacher import _faces, _write_rows
+from tests.test_evaluation import _write_csvs
+from tests.test_training_teacher import _faces
 
 
 def _log_p(predicted: np.ndarray) -> np.ndarray:
@@ -44,7 +45,7 @@ def test_every_shift_is_one_set_after_the_clean_one(data_dir):
 
 def test_the_command_compares_members_with_the_baseline(tmp_path, data_dir, capsys):
     faces = _faces(data_dir)
-    fer, plus = _write_rows(tmp_path, [(3, faces[0], "Training"), (3, faces[0], "PublicTest"),
+    fer, plus = _write_csvs(tmp_path, [(3, faces[0], "Training"), (3, faces[0], "PublicTest"),
                                        (6, faces[2], "PublicTest")],
                             ["0,10,0,0,0,0,0,0,0,0", "0,10,0,0,0,0,0,0,0,0", "10,0,0,0,0,0,0,0,0,0"])
     assert main(["--fer2013", str(fer), "--ferplus", str(plus), "--member", str(DEFAULT_MODEL),

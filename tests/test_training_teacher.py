@@ -1,35 +1,19 @@
 """training/teacher.py: a teacher's mirror-averaged predictions for every Training row,
 from the shipped int8 file (no TensorFlow), on small csv files made here."""
 
-import gzip
-
 import cv2
 import numpy as np
 import pytest
 
 from moodplayer.training.teacher import log_probs, main, softmax, teacher_predictions
 from moodplayer.vision.classifier import DEFAULT_MODEL, EmotionClassifier
+from tests.test_evaluation import _write_csvs
 
 
 def _faces(data_dir) -> np.ndarray:
     image = cv2.imread(str(data_dir / "astronaut.png"), cv2.IMREAD_GRAYSCALE)
     face = cv2.resize(image[43:193, 151:301], (48, 48), interpolation=cv2.INTER_AREA)
     return np.stack([face, np.roll(face, 4, axis=1), np.full((48, 48), 128, np.uint8)])
-
-
-def _write_rows(tmp_path, rows, votes):
-    """A FER2013 csv.gz and its FER+ votes file, one line per (label, image, usage) row."""
-    fer = tmp_path / "fer.csv.gz"
-    with gzip.open(fer, "wt") as handle:
-        handle.write("emotion,pixels,Usage\n")
-        for label, image, usage in rows:
-            handle.write(f"{label},{' '.join(map(str, image.ravel()))},{usage}\n")
-    plus = tmp_path / "ferplus.csv"
-    plus.write_text("Usage,Image name,neutral,happiness,surprise,sadness,anger,disgust,fear,"
-                    "contempt,unknown,NF\n" + "".join(
-                        f"{usage},fer{i:07d}.png,{vote}\n"
-                        for i, ((_, _, usage), vote) in enumerate(zip(rows, votes, strict=True))))
-    return fer, plus
 
 
 def test_one_member_teacher_is_the_model_averaged_with_its_mirror_image(data_dir):
@@ -60,7 +44,7 @@ def test_a_prior_shift_moves_the_teacher_towards_the_shifted_class(data_dir):
 def test_the_command_writes_one_row_per_training_row(tmp_path, data_dir, capsys):
     faces = _faces(data_dir)
     rows = [(3, faces[0], "Training"), (3, faces[1], "Training"), (6, faces[2], "PublicTest")]
-    fer, plus = _write_rows(tmp_path, rows, ["0,10,0,0,0,0,0,0,0,0", "2,8,0,0,0,0,0,0,0,0",
+    fer, plus = _write_csvs(tmp_path, rows, ["0,10,0,0,0,0,0,0,0,0", "2,8,0,0,0,0,0,0,0,0",
                                              "10,0,0,0,0,0,0,0,0,0"])
     out = tmp_path / "teacher.npy"
     assert main(["--fer2013", str(fer), "--ferplus", str(plus), "--member", str(DEFAULT_MODEL),

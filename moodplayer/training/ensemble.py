@@ -79,8 +79,8 @@ def fold_keras(model) -> Weights:
     for layer in model.layers:
         if layer.name.endswith("_conv"):
             kernel = layer.get_weights()[0]
-            gamma, beta, mean, var = model.get_layer(layer.name[:-5] + "_bn").get_weights()
             bn = model.get_layer(layer.name[:-5] + "_bn")
+            gamma, beta, mean, var = bn.get_weights()
             scale = gamma / np.sqrt(var + bn.epsilon)
             convs.append((kernel * scale, beta - mean * scale))
     w, b = model.get_layer("logits").get_weights()
@@ -186,19 +186,25 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    betas = args.prior_shift or [0.0] * len(args.member)
-    if len(betas) != len(args.member):
-        parser.error("give one --prior-shift value per --member")
     rows = load_splits(args.fer2013, ("Training", "PublicTest"), args.ferplus)
-    log_prior = np.log(class_prior(rows["Training"]))
+    shifts = prior_shifts(parser, args, rows["Training"])
     members = [load_member(p) for p in args.member]  # read before --out may overwrite one
-    model = build_ensemble(members, [b * log_prior for b in betas])
+    model = build_ensemble(members, shifts)
     images, _, _ = training_targets(rows["Training"], rows["PublicTest"])
     path = export_int8(model, images, args.out)
     report = compare_float_int8(model, path, rows["PublicTest"], ferplus=True)
     logging.info("wrote %s (%d bytes); PublicTest FER+ majority: float %.4f, int8 %.4f",
                  path, path.stat().st_size, report["float"], report["int8"])
     return 0
+
+
+def prior_shifts(parser, args, train) -> list[np.ndarray]:
+    """--prior-shift's betas (one per --member, else all 0) as beta * log(class prior)."""
+    betas = args.prior_shift or [0.0] * len(args.member)
+    if len(betas) != len(args.member):
+        parser.error("give one --prior-shift value per --member")
+    log_prior = np.log(class_prior(train))
+    return [b * log_prior for b in betas]
 
 
 def class_prior(train) -> np.ndarray:

@@ -59,7 +59,7 @@ def teacher_predictions(members, images: np.ndarray, shifts: list[np.ndarray]) -
 
 
 def main(argv=None) -> int:
-    from moodplayer.training.ensemble import class_prior
+    from moodplayer.training.ensemble import prior_shifts
     from moodplayer.vision.fer_data import load_split
 
     parser = argparse.ArgumentParser(prog="python -m moodplayer.training.teacher", description=__doc__)
@@ -70,14 +70,11 @@ def main(argv=None) -> int:
     parser.add_argument("--prior-shift", type=float, nargs="*", default=[])
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    betas = args.prior_shift or [0.0] * len(args.member)
-    if len(betas) != len(args.member):
-        parser.error("give one --prior-shift value per --member")
     rows = load_split(args.fer2013, "Training", args.ferplus)
+    shifts = prior_shifts(parser, args, rows)
     widths = tuple(int(w) for w in args.widths.split(","))
-    log_prior = np.log(class_prior(rows))
     members = [lambda imgs, p=p: log_probs(p, imgs, widths) for p in args.member]
-    teacher = teacher_predictions(members, rows.images, [b * log_prior for b in betas])
+    teacher = teacher_predictions(members, rows.images, shifts)
     np.save(args.out, teacher)
     agree = rows.ferplus_majority()
     kept = agree >= 0
