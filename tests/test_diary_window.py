@@ -68,7 +68,11 @@ def test_diary_tab_draws_today_in_the_moods_colours(qtbot, tmp_path, monkeypatch
     assert right == QColor(Emotion.HAPPY.colour)
     assert "sad: skipped 1 of 1 (100%)" in view.details.text()
     assert "while sad: Slow Rain" in view.details.text()
-    assert view.export(str(tmp_path / "out.csv")) == 4
+    target = tmp_path / "out.csv"
+    view.export(str(target))
+    qtbot.waitUntil(lambda: view.export_status.text().startswith("Exported"), timeout=10000)
+    assert view.export_status.text() == f"Exported 4 rows to {target}"
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 1 + 4  # header + rows
     view.record.setChecked(False)
     qtbot.waitUntil(lambda: diary.enabled is False, timeout=10000)  # after the writes queued before it
     assert diary.enabled is False and Settings.load().diary_enabled is False
@@ -173,10 +177,11 @@ def watch_threads(diary, names):
     return seen
 
 
-def test_diary_writes_and_summary_run_off_the_gui_thread(qtbot, window):
+def test_diary_writes_and_summary_run_off_the_gui_thread(qtbot, window, tmp_path):
     app = window.app
     diary = app.diary.diary
-    seen = watch_threads(diary, ("record_mood", "record_play", "learn", "delete_all", "moods", "plays"))
+    seen = watch_threads(diary, ("record_mood", "record_play", "learn", "delete_all", "moods", "plays",
+                                 "export_csv"))
     app.bridge.set_override(Emotion.FEAR)
     qtbot.waitUntil(lambda: any(name == "record_mood" for name, _ in seen), timeout=10000)
     app.bridge.play()
@@ -185,10 +190,27 @@ def test_diary_writes_and_summary_run_off_the_gui_thread(qtbot, window):
     qtbot.waitUntil(lambda: any(name == "learn" for name, _ in seen), timeout=15000)
     app.diary.refresh()
     qtbot.waitUntil(lambda: any(name == "moods" for name, _ in seen), timeout=10000)
+    app.diary.export(str(tmp_path / "diary.csv"))
+    qtbot.waitUntil(lambda: app.diary.export_status.text().startswith("Exported"), timeout=10000)
     app.diary.delete_all(confirm=False)
     qtbot.waitUntil(lambda: any(name == "delete_all" for name, _ in seen), timeout=10000)
     on_gui = sorted({name for name, gui in seen if gui})
     assert on_gui == [], f"diary calls on the GUI thread: {on_gui}"
+
+
+def test_a_failed_export_says_why_and_the_tab_keeps_working(qtbot, tmp_path):
+    diary = Diary(tmp_path / "diary.sqlite3")
+    diary.record_mood("happy")
+    view = DiaryView(diary, Settings())
+    qtbot.addWidget(view)
+    target = tmp_path / "no such folder" / "out.csv"
+    view.export(str(target))
+    qtbot.waitUntil(lambda: view.export_status.text().startswith("Export failed"), timeout=10000)
+    assert view.export_status.text() == f"Export failed: could not write {target}: No such file or directory"
+    assert not target.parent.exists()
+    view.export(str(tmp_path / "out.csv"))
+    qtbot.waitUntil(lambda: view.export_status.text().startswith("Exported"), timeout=10000)
+    assert view.export_status.text() == f"Exported 1 row to {tmp_path / 'out.csv'}"
 
 
 class Signals(QObject):

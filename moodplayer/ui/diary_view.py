@@ -156,13 +156,14 @@ class DiaryView(QWidget):
         self.record.setChecked(diary.enabled)
         self.record.toggled.connect(self._set_recording)
         export = QPushButton("Export CSV…", self)
-        export.clicked.connect(self.export)
+        export.clicked.connect(lambda: self.export())
         delete = QPushButton("Delete history…", self)
         delete.clicked.connect(self.delete_all)
         buttons = QHBoxLayout()
+        self.export_status = QLabel(self)
         for widget in (self.record, export, delete):
             buttons.addWidget(widget)
-        buttons.addStretch(1)
+        buttons.addWidget(self.export_status, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.chart)
@@ -185,17 +186,24 @@ class DiaryView(QWidget):
         self.refresh()
         super().showEvent(event)
 
-    def export(self, path: str | None = None) -> int:
+    def export(self, path: str | None = None):
+        """Write the CSV on the pool (a years-long diary is not written on the GUI thread);
+        the outcome is shown beside the buttons. Returns the job, or None when cancelled."""
         if not path:
             path, _ = QFileDialog.getSaveFileName(self, "Export the mood diary", "mood-diary.csv",
                                                   "CSV (*.csv)")
         if not path:
-            return 0
-        try:
-            return self.diary.export_csv(path)
-        except OSError as exc:
-            QMessageBox.warning(self, "Export failed", f"Could not write {path}: {exc.strerror or exc}")
-            return 0
+            return None
+        self.export_status.setText(f"Exporting to {path}…")
+        return run_in_background(partial(self.diary.export_csv, path), partial(self._exported, path),
+                                 partial(self._export_failed, path), context=self)
+
+    def _exported(self, path: str, rows: int) -> None:
+        self.export_status.setText(f"Exported {rows} row{'' if rows == 1 else 's'} to {path}")
+
+    def _export_failed(self, path: str, exc: Exception) -> None:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        self.export_status.setText(f"Export failed: could not write {path}: {reason}")
 
     def delete_all(self, confirm: bool = True) -> None:
         if confirm and QMessageBox.question(self, "Delete the mood diary",
