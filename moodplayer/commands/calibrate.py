@@ -97,7 +97,7 @@ def _image_crops(folder: Path):
             if face is None:
                 skipped.append({"path": str(image_path), "why": "no face found"})
                 continue
-            crops.append(crop_face(frame, face.box))
+            crops.append(crop_face(frame, face.box, face.keypoints[:2]))
             emotions.append(Emotion.parse(sub.name))
     return crops, emotions, skipped
 

@@ -220,8 +220,8 @@ class CalibratedClassifier:
     def predict(self, face: np.ndarray) -> np.ndarray:
         return self.adapter.apply(self.read(face))
 
-    def classify(self, frame_bgr: np.ndarray, box) -> np.ndarray:
-        return self.predict(crop_face(frame_bgr, box))
+    def classify(self, frame_bgr: np.ndarray, box, eyes=None) -> np.ndarray:
+        return self.predict(crop_face(frame_bgr, box, eyes))
 
 
 def open_classifier(profile_path: str | Path | None, model_path: str | Path | None = None,

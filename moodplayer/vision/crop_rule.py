@@ -8,6 +8,10 @@ the rule cuts from each canvas with the true image square says how well the
 rule frames single faces.
 
     python -m moodplayer.vision.crop_rule --fer2013 fer2013.csv.gz [--n 300]
+
+With --ferplus and --tilts, it scores the emotion model through the detector on each canvas
+turned by those degrees, the square cut upright against turned back with the eyes
+(crop_face's eyes argument): FER+ majority accuracy and per-class recall.
 """
 
 from __future__ import annotations
@@ -18,9 +22,9 @@ import json
 import cv2
 import numpy as np
 
-from moodplayer.vision.classifier import CROP_SIZE, crop_box
-from moodplayer.vision.detector import FaceDetector
-from moodplayer.vision.fer_data import load_split
+from moodplayer.vision.classifier import CROP_SIZE, EmotionClassifier, crop_box
+from moodplayer.vision.detector import FaceDetector, primary_face
+from moodplayer.vision.fer_data import load_split, load_splits
 
 UPSCALE = 4
 GREY = 128
@@ -59,6 +63,43 @@ def measure(images: np.ndarray, detector: FaceDetector) -> dict:
             "crop_iou": quartiles(overlap)}
 
 
+def turned_canvas(image48: np.ndarray, degrees: float) -> np.ndarray:
+    """canvas() turned counter-clockwise on screen by degrees, grey where it was not."""
+    frame, _ = canvas(image48)
+    if not degrees:
+        return frame
+    h, w = frame.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    return cv2.warpAffine(frame, m, (w, h), borderValue=(GREY, GREY, GREY))
+
+
+def measure_tilts(images: np.ndarray, truth: np.ndarray, detector, classifier, tilts) -> dict:
+    """Per tilt: faces found, and accuracy and per-class recall cut upright and turned back."""
+    report = {}
+    for degrees in tilts:
+        upright, turned, seen = [], [], []
+        for image, label in zip(images, truth, strict=True):
+            frame = turned_canvas(image, degrees)
+            face = primary_face(detector.detect(frame), frame.shape)
+            if face is None:
+                continue
+            seen.append(label)
+            upright.append(int(np.argmax(classifier.classify(frame, face.box))))
+            turned.append(int(np.argmax(classifier.classify(frame, face.box, face.keypoints[:2]))))
+        seen = np.array(seen)
+        report[str(degrees)] = {"faces": len(seen), "of": len(images),
+                                "upright": _scores(np.array(upright), seen),
+                                "turned": _scores(np.array(turned), seen)}
+    return report
+
+
+def _scores(predicted: np.ndarray, truth: np.ndarray) -> dict:
+    recall = [round(float((predicted[truth == c] == c).mean()), 3) if (truth == c).any() else None
+              for c in range(7)]
+    return {"accuracy": round(float((predicted == truth).mean()), 4) if len(truth) else None,
+            "recall": recall}
+
+
 def _square_iou(ax: float, ay: float, a: float, bx: float, by: float, b: float) -> float:
     ix = max(0.0, min(ax + a, bx + b) - max(ax, bx))
     iy = max(0.0, min(ay + a, by + b) - max(ay, by))
@@ -71,7 +112,17 @@ def main(argv=None) -> None:
     parser.add_argument("--fer2013", required=True, help="FER2013 csv or csv.gz")
     parser.add_argument("--split", default="PublicTest")
     parser.add_argument("--n", type=int, default=300, help="images drawn at random (seed 0)")
+    parser.add_argument("--ferplus", help="FER+ votes csv: score the model on turned faces")
+    parser.add_argument("--tilts", default="0,15,-15,30,-30", help="degrees, with --ferplus")
     args = parser.parse_args(argv)
+    if args.ferplus:
+        rows = load_splits(args.fer2013, (args.split,), args.ferplus)[args.split]
+        truth = rows.ferplus_majority()
+        keep = truth >= 0
+        tilts = [float(t) for t in args.tilts.split(",")]
+        print(json.dumps(measure_tilts(rows.images[keep], truth[keep], FaceDetector(),
+                                       EmotionClassifier(), tilts), indent=2))
+        return
     rows = load_split(args.fer2013, args.split)
     pick = np.random.default_rng(0).choice(len(rows.images), min(args.n, len(rows.images)), replace=False)
     print(json.dumps(measure(rows.images[pick], FaceDetector()), indent=2))

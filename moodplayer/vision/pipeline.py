@@ -62,7 +62,7 @@ class VisionPipeline:
         faces = self.detector.detect(frame)
         detected = time.perf_counter()
         primary = primary_face(faces, frame.shape)
-        probs = self.classifier.classify(frame, primary.box) if primary else None
+        probs = self.classifier.classify(frame, primary.box, primary.keypoints[:2]) if primary else None
         classified = time.perf_counter()
         changed = self.tracker.update(probs, t)
         done = time.perf_counter()

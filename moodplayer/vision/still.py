@@ -68,7 +68,7 @@ def analyse_image(path: str | bytes | os.PathLike, detector, classifier, profile
         classifier.profile = profile
     faces = []
     for face in detector.detect(frame):
-        probs = classifier.classify(frame, face.box)
+        probs = classifier.classify(frame, face.box, face.keypoints[:2])
         faces.append(StillFace(tuple(float(v) * scale for v in face.box), float(face.score),
                                Emotion(int(np.argmax(probs))).label,
                                {label: float(p) for label, p in zip(LABELS, probs, strict=True)}))
