@@ -38,6 +38,8 @@ def main(argv=None) -> int:
     parser.add_argument("--init", type=Path,
                         help="start from a checkpoint (.weights.h5) or an int8 moodnet (.tflite)")
     parser.add_argument("--warmup-epochs", type=int, default=2)
+    parser.add_argument("--ema", type=float, default=0.0,
+                        help="keep and score a moving average of the weights (momentum, e.g. 0.999)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
 
@@ -52,7 +54,8 @@ def main(argv=None) -> int:
                       batch_size=args.batch_size, learning_rate=args.lr, bf16=False, seed=args.seed,
                       widths=widths, augment=args.augment, logit_tau=args.logit_tau,
                       class_weight_power=args.class_weight_power, teacher=args.teacher,
-                      distill=args.distill, init=args.init, warmup_epochs=args.warmup_epochs)
+                      distill=args.distill, init=args.init, warmup_epochs=args.warmup_epochs,
+                      ema=args.ema)
     rows = load_splits(cfg.fer2013, ("Training", "PublicTest"), cfg.ferplus)
     train_rows, val_rows = rows["Training"], rows["PublicTest"]
     if args.export_only:

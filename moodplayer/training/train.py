@@ -41,6 +41,7 @@ class TrainConfig:
     teacher: Path | None = None  # .npy (n Training rows, 7) soft predictions of a teacher
     distill: float = 0.0  # share of the teacher in the soft target
     init: Path | None = None  # .weights.h5 or an int8 moodnet .tflite to start from
+    ema: float = 0.0  # > 0: momentum of a moving average of the weights; it is what is scored and kept
 
 
 def _image_hashes(images: np.ndarray) -> list[bytes]:
@@ -177,13 +178,19 @@ def train(cfg: TrainConfig, train_rows: FerRows, val_rows: FerRows):
     elif cfg.init is not None:
         model.load_weights(str(cfg.init))
     model.compile(
-        optimizer=keras.optimizers.AdamW(_schedule(keras, cfg, steps), weight_decay=cfg.weight_decay),
+        optimizer=keras.optimizers.AdamW(
+            _schedule(keras, cfg, steps), weight_decay=cfg.weight_decay,
+            use_ema=cfg.ema > 0, ema_momentum=cfg.ema or 0.99),
         loss=adjusted_loss(keras, prior, cfg.logit_tau),
         metrics=[keras.metrics.CategoricalAccuracy(name="accuracy")],
     )
     best = cfg.checkpoints / "best.weights.h5"
-    callbacks = [
-        keras.callbacks.BackupAndRestore(str(cfg.checkpoints / "backup")),
+    # The backup comes first so it holds the raw weights; the averaged ones are swapped in
+    # for scoring and for the best-epoch file, and back out before the next epoch.
+    callbacks = [keras.callbacks.BackupAndRestore(str(cfg.checkpoints / "backup"))]
+    if cfg.ema > 0:
+        callbacks.append(keras.callbacks.SwapEMAWeights(swap_on_epoch=True))
+    callbacks += [
         keras.callbacks.ModelCheckpoint(
             str(best), monitor="val_accuracy", mode="max", save_best_only=True,
             save_weights_only=True),
